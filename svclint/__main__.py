@@ -1,0 +1,5 @@
+"""`python -m svclint` is the `svclint` command."""
+
+from svclint.cli import main
+
+main()

@@ -1,0 +1,138 @@
+"""Command-line declarations only. Each command's work lives in `svclint.commands.<name>`.
+
+This is the one place that maps outcomes to exit codes: 0 clean, 1 findings at or above
+`--fail-on`, 2 usage, configuration, rule-file or internal error.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from svclint import __version__
+
+EXIT_USAGE = 2
+
+
+class _DefaultToCheck(click.Group):
+    """`svclint PATHS...` means `svclint check PATHS...`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        first = next((a for a in args if not a.startswith("-")), None)
+        wants_help_or_version = any(a in ("--help", "-h", "--version") for a in args[:1])
+        if args and not wants_help_or_version and first not in self.commands:
+            args = ["check", *args]
+        return super().parse_args(ctx, args)
+
+
+def _guarded(func: Callable[..., int]) -> Callable[..., None]:
+    """Run a command; turn user-fixable errors into one line and crashes into one line + hint."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        from svclint.errors import SvclintError
+
+        debug = kwargs.pop("debug", False)
+        try:
+            code = func(*args, **kwargs)
+        except SvclintError as exc:
+            click.echo(f"svclint: error: {exc}", err=True)
+            code = EXIT_USAGE
+        except FileNotFoundError as exc:
+            click.echo(f"svclint: error: {exc.filename or exc}: no such file or directory", err=True)
+            code = EXIT_USAGE
+        except KeyboardInterrupt:
+            code = 130
+        except Exception as exc:
+            if debug:
+                raise
+            click.echo(f"svclint: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+            code = EXIT_USAGE
+        sys.exit(code)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+_debug = click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks.")
+_rules_dir = click.option(
+    "--rules-dir",
+    "rules_dirs",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Add a directory of user rules (repeatable).",
+)
+
+
+@click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="svclint")
+def main() -> None:
+    """Lint how Microsoft Entra service accounts are declared in Terraform, Bicep and ARM."""
+
+
+@main.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "note", "never"]),
+    default="warning",
+    show_default=True,
+    help="Lowest severity that makes the exit code 1.",
+)
+@click.option("--select", multiple=True, help="Rule ids or prefixes to run (comma-separated; ALL for all).")
+@click.option("--ignore", multiple=True, help="Rule ids or prefixes to skip (comma-separated).")
+@_rules_dir
+@click.option(
+    "--var-file",
+    "var_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A .tfvars file applied to every Terraform module (repeatable).",
+)
+@click.option("--exclude", multiple=True, help="Glob of paths to skip while walking directories.")
+@click.option("--strict", is_flag=True, help="Count conditions on unknown values as violations.")
+@click.option("--now", help="Lint clock for credential lifetimes (RFC 3339; default: now).")
+@click.option("--color/--no-color", default=None, help="Colour the text report (default: on a TTY).")
+@_debug
+@_guarded
+def check_command(**kwargs: Any) -> int:
+    """Lint PATHS (files or directories; default: the current directory)."""
+    from svclint.commands.check import check
+
+    return check(**kwargs)
+
+
+@main.command("rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_rules_dir
+@_debug
+@_guarded
+def rules_command(**kwargs: Any) -> int:
+    """List every rule: id, severity, dialects, default on/off, title."""
+    from svclint.commands.rules import rules
+
+    return rules(**kwargs)
+
+
+@main.command("explain")
+@click.argument("rule_id")
+@_rules_dir
+@_debug
+@_guarded
+def explain_command(**kwargs: Any) -> int:
+    """Show a rule's rationale, Microsoft's guidance, examples and fix."""
+    from svclint.commands.explain import explain
+
+    return explain(**kwargs)

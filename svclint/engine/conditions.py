@@ -1,0 +1,391 @@
+"""The one condition language rules are written in, evaluated with three-valued logic.
+
+A condition is TRUE, FALSE or UNKNOWN (None). `all`/`any`/`not` combine them the Kleene way;
+a leaf tests the nodes at a path. A leaf over several nodes is TRUE if any node passes. The
+node that made a condition true is its *witness*: findings point at it.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from svclint.durations import describe_days, parse_duration, parse_timestamp
+from svclint.engine.graph import Graph, ref_type
+from svclint.engine.paths import Match, select
+from svclint.engine.tables import Table
+from svclint.model import Node, Resource, Unknown, UnknownCount
+
+Truth = bool | None
+
+OPERATORS = (
+    "exists",
+    "equals",
+    "in",
+    "matches",
+    "key_matches",
+    "gt",
+    "ge",
+    "lt",
+    "le",
+    "lifetime",
+    "references",
+    "target",
+    "principal",
+    "scope_class",
+    "in_table",
+    "has",
+)
+
+
+@dataclass(slots=True)
+class Outcome:
+    truth: Truth
+    witness: Match | None = None
+
+
+@dataclass
+class Context:
+    """What a condition can see besides the resource: the graph, tables, params, the clock."""
+
+    graph: Graph
+    tables: Mapping[str, Table]
+    params: Mapping[str, Any]
+    now: datetime
+    facts: dict[str, str] = field(default_factory=dict)
+
+
+def evaluate(condition: Mapping[str, Any], resource: Resource, ctx: Context) -> Outcome:
+    if "all" in condition:
+        return _all(condition["all"], resource, ctx)
+    if "any" in condition:
+        return _any(condition["any"], resource, ctx)
+    if "not" in condition:
+        inner = evaluate(condition["not"], resource, ctx)
+        return Outcome(None if inner.truth is None else not inner.truth)
+    if "referenced_by" in condition:
+        return _referenced_by(condition["referenced_by"], resource, ctx)
+    return _leaf(condition, resource, ctx)
+
+
+def _all(items: list[Mapping[str, Any]], resource: Resource, ctx: Context) -> Outcome:
+    result = Outcome(True)
+    for item in items:
+        outcome = evaluate(item, resource, ctx)
+        if outcome.truth is False:
+            return outcome
+        if outcome.truth is None:
+            result.truth = None
+        elif result.witness is None or outcome.witness is not None:
+            # The most specific witness wins: the last condition that named a node.
+            result.witness = outcome.witness or result.witness
+    return result
+
+
+def _any(items: list[Mapping[str, Any]], resource: Resource, ctx: Context) -> Outcome:
+    truth: Truth = False
+    for item in items:
+        outcome = evaluate(item, resource, ctx)
+        if outcome.truth:
+            return outcome
+        if outcome.truth is None:
+            truth = None
+    return Outcome(truth)
+
+
+def _referenced_by(spec: Mapping[str, Any], resource: Resource, ctx: Context) -> Outcome:
+    """TRUE when another resource of `types` names this one at `path` (and `where` holds)."""
+    truth: Truth = False
+    for type_name in spec["types"]:
+        for other in ctx.graph.in_module(resource.module_dir, type_name):
+            for match in select(other.body, spec["path"]):
+                if not any(r.address == resource.address for r in match.node.all_refs()):
+                    continue
+                where = spec.get("where")
+                outcome = evaluate(where, other, ctx) if where else Outcome(True)
+                if outcome.truth:
+                    ctx.facts["referrer"] = other.address
+                    return Outcome(True)
+                if outcome.truth is None:
+                    truth = None
+    return Outcome(truth)
+
+
+def _leaf(condition: Mapping[str, Any], resource: Resource, ctx: Context) -> Outcome:
+    op = next(k for k in condition if k in OPERATORS)
+    argument = condition[op] if op == "has" else _param(condition[op], ctx)
+    transforms = condition.get("transform", ())
+    matches = _select(resource, condition["path"])
+    if op == "exists":
+        return _exists(matches, bool(argument))
+    test = _TESTS[op]
+    truth: Truth = False
+    for match in matches:
+        node = match.node
+        if op in _NODE_OPS:
+            result = test(node, argument, resource, ctx, match)
+        elif isinstance(node.value, Unknown):
+            result = None
+        else:
+            value = _transform(node.value, transforms)
+            result = test(value, argument, resource, ctx, match)
+        if result:
+            return Outcome(True, match)
+        if result is None:
+            truth = None
+    return Outcome(truth)
+
+
+def _select(resource: Resource, path: str) -> list[Match]:
+    """Paths are relative to the resource, or to the element a `has` condition is looking at:
+    there `.` is the element itself and `@key` its map key."""
+    if path == ".":
+        return [Match(resource.body, "")]
+    if path == "@key":
+        key = resource.meta.get("key")
+        return [Match(Node(key, resource.body.loc), "")] if isinstance(key, str) else []
+    return select(resource.body, path)
+
+
+def _has(node: Node, condition: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Truth:
+    """Test a condition on one element, so `name` and `value` are read from the same entry."""
+    if isinstance(node.value, Unknown):
+        return None
+    element = replace(resource, body=node, meta={**resource.meta, "key": match.key})
+    return evaluate(condition, element, ctx).truth
+
+
+def _param(argument: Any, ctx: Context) -> Any:
+    if isinstance(argument, Mapping) and set(argument) == {"param"}:
+        return ctx.params[argument["param"]]
+    if isinstance(argument, Mapping):
+        return {k: _param(v, ctx) for k, v in argument.items()}
+    return argument
+
+
+def _present(node: Node) -> Truth:
+    """Written and not empty. An attribute set to an unknown value is written; an unknown
+    *element* (a dynamic block whose for_each is unknown) may or may not exist."""
+    value = node.value
+    if isinstance(value, UnknownCount):
+        return None
+    if isinstance(value, Unknown):
+        return True
+    if value is None or value == "" or value == {}:
+        return False
+    if isinstance(value, list):
+        states = [_present(item) for item in value]
+        if any(states):
+            return True
+        return None if None in states else False
+    return True
+
+
+def _exists(matches: list[Match], wanted: bool) -> Outcome:
+    seen: Truth = False
+    for match in matches:
+        state = _present(match.node)
+        if state:
+            return Outcome(wanted, match if wanted else None)
+        if state is None:
+            seen = None
+    if seen is None:
+        return Outcome(None)
+    return Outcome(not wanted)
+
+
+def _transform(value: Any, transforms: Any) -> Any:
+    for name in transforms:
+        if not isinstance(value, str):
+            return value
+        if name == "lower":
+            value = value.casefold()
+        elif name == "nospace":
+            value = re.sub(r"\s+", "", value)
+        elif name == "last_segment":
+            value = value.rstrip("/").rsplit("/", 1)[-1]
+        elif name == "trailing_guid":
+            found = _GUID_AT_END.search(value)
+            value = found.group(1).lower() if found else value
+    return value
+
+
+_GUID_AT_END = re.compile(r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\W*$")
+
+
+@functools.lru_cache(maxsize=512)
+def compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _equal(a: Any, b: Any) -> bool:
+    if isinstance(a, str) and isinstance(b, str):
+        return a.casefold() == b.casefold()
+    return bool(a == b)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _compare(op: Callable[[float, float], bool]) -> Callable[..., Truth]:
+    def test(value: Any, argument: Any, *_: Any) -> Truth:
+        left, right = _number(value), _number(argument)
+        return None if left is None or right is None else op(left, right)
+
+    return test
+
+
+def _threshold(argument: Any) -> timedelta | None:
+    if isinstance(argument, (int, float)) and not isinstance(argument, bool):
+        return timedelta(days=argument)
+    return parse_duration(str(argument))
+
+
+def _lifetime(value: Any, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Truth:
+    """How long a credential lives: an end timestamp minus its start (or now), or a duration."""
+    if not isinstance(value, str):
+        return None
+    span = parse_duration(value)
+    if span is None:
+        end = parse_timestamp(value)
+        if end is None:
+            return None
+        start = ctx.now
+        if "from" in spec:
+            for found in select(resource.body, spec["from"]):
+                parsed = parse_timestamp(found.node.value) if isinstance(found.node.value, str) else None
+                start = parsed or start
+        span = end - start
+    ctx.facts["lifetime"] = describe_days(span)
+    for key, op in (("gt", lambda a, b: a > b), ("ge", lambda a, b: a >= b)):
+        if key in spec:
+            limit = _threshold(spec[key])
+            if limit is None:
+                return None
+            ctx.facts["limit"] = describe_days(limit)
+            return bool(op(span, limit))
+    return True
+
+
+def _references(node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Truth:
+    refs = node.all_refs()
+    wanted = [t.casefold() for t in spec["types"]]
+    pattern = spec.get("attribute")
+    for ref in refs:
+        if ref_type(ref).casefold() in wanted and (pattern is None or fnmatch.fnmatch(ref.attribute, pattern)):
+            ctx.facts["target"] = ref.address
+            return True
+    if not refs and isinstance(node.value, Unknown):
+        return None
+    return False
+
+
+def _target(node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Truth:
+    """Follow the references at this node and test `where` on the resources they point at."""
+    truth: Truth = None if isinstance(node.value, Unknown) else False
+    types = [t.casefold() for t in spec.get("types", ())]
+    for ref in node.all_refs():
+        if types and ref_type(ref).casefold() not in types:
+            continue
+        other = ctx.graph.target(resource, ref)
+        if other is None:
+            continue
+        outcome = evaluate(spec["where"], other, ctx)
+        if outcome.truth:
+            ctx.facts["target"] = other.address
+            return True
+        if outcome.truth is None:
+            truth = None
+        elif truth is None:
+            truth = False
+    return truth
+
+
+def _classify(node: Node, table: Table, ctx: Context) -> str:
+    for ref in node.all_refs():
+        for row in table.rows:
+            if fnmatch.fnmatch(ref_type(ref).casefold(), str(row["type"]).casefold()) and fnmatch.fnmatch(
+                ref.attribute, str(row["attribute"])
+            ):
+                ctx.facts.setdefault("principal_ref", ref.address)
+                return str(row["kind"])
+    return "unknown"
+
+
+def _principal(node: Node, kinds: list[str], resource: Resource, ctx: Context, match: Match) -> Truth:
+    kind = _classify(node, ctx.tables["principal_kinds"], ctx)
+    ctx.facts["principal"] = kind.replace("_", " ")
+    if kind in kinds:
+        return True
+    return None if kind == "unknown" else False
+
+
+def _scope_class(node: Node, classes: list[str], resource: Resource, ctx: Context, match: Match) -> Truth:
+    found = scope_of(node, ctx.tables["scope_classes"])
+    if found is None:
+        return None
+    ctx.facts["scope"] = found.replace("_", " ")
+    return found in classes
+
+
+def scope_of(node: Node, table: Table) -> str | None:
+    """The scope class of a scope value: from its literal text, else from what it references."""
+    if isinstance(node.value, str):
+        for row in table.select({"match": "pattern"}):
+            if compiled(str(row["pattern"])).search(node.value):
+                return str(row["class"])
+        return None
+    for ref in node.all_refs():
+        for row in table.select({"match": "reference"}):
+            if fnmatch.fnmatch(ref_type(ref).casefold(), str(row["type"]).casefold()) and fnmatch.fnmatch(
+                ref.attribute, str(row["attribute"])
+            ):
+                return str(row["class"])
+    return None
+
+
+def _in_table(value: Any, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Truth:
+    table = ctx.tables[spec["table"]]
+    row = table.find(spec["column"], value)
+    if row is None:
+        return False
+    where = spec.get("where") or {}
+    if all(_equal(row.get(k), v) for k, v in where.items()):
+        ctx.facts[spec["table"]] = str(row.get("name", value))
+        return True
+    return False
+
+
+# Operators that look at the node itself (its key or references), so an unknown value is fine.
+_NODE_OPS = {"references", "target", "principal", "scope_class", "key_matches", "has"}
+
+_TESTS: dict[str, Callable[..., Truth]] = {
+    "equals": lambda value, arg, *_: _equal(value, arg),
+    "in": lambda value, arg, *_: any(_equal(value, a) for a in arg),
+    "matches": lambda value, arg, *_: isinstance(value, str) and bool(compiled(arg).search(value)),
+    "key_matches": lambda node, arg, r, c, match: bool(compiled(arg).search(match.key)),
+    "gt": _compare(lambda a, b: a > b),
+    "ge": _compare(lambda a, b: a >= b),
+    "lt": _compare(lambda a, b: a < b),
+    "le": _compare(lambda a, b: a <= b),
+    "lifetime": _lifetime,
+    "references": _references,
+    "target": _target,
+    "principal": _principal,
+    "scope_class": _scope_class,
+    "in_table": _in_table,
+    "has": _has,
+}

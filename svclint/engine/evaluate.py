@@ -1,0 +1,94 @@
+"""The only loop over rules and resources. It stamps rule id and configured severity on findings.
+
+Resources are looked up by type, so each rule only sees the resources it targets. Per rule and
+resource the first check whose condition holds wins: checks are ordered most severe first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from svclint.engine.conditions import Context, Outcome, evaluate
+from svclint.engine.graph import Graph
+from svclint.engine.loader import Check, Rule
+from svclint.engine.paths import select
+from svclint.engine.tables import Table
+from svclint.model import Finding, Location, Resource, Severity, Unknown
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run-wide evaluation settings (what the CLI and config decide, never the rule)."""
+
+    now: datetime
+    strict: bool = False
+    severity_overrides: Mapping[str, Severity] = field(default_factory=dict)
+    params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+
+def run_rules(
+    rules: Iterable[Rule], graph: Graph, tables: Mapping[str, Table], settings: Settings
+) -> Iterator[Finding]:
+    for rule in rules:
+        params = {**rule.params, **settings.params.get(rule.id, {})}
+        for dialect, checks in rule.checks.items():
+            yield from _rule_findings(rule, dialect, checks, graph, tables, params, settings)
+
+
+def _rule_findings(
+    rule: Rule,
+    dialect: str,
+    checks: tuple[Check, ...],
+    graph: Graph,
+    tables: Mapping[str, Table],
+    params: Mapping[str, Any],
+    settings: Settings,
+) -> Iterator[Finding]:
+    reported: set[int] = set()
+    for check in checks:
+        for type_name in check.resources:
+            for resource in graph.of_type(type_name):
+                if resource.dialect != dialect or id(resource) in reported:
+                    continue
+                ctx = Context(graph, tables, params, settings.now)
+                outcome = evaluate(check.when, resource, ctx) if check.when else Outcome(True)
+                if outcome.truth or (outcome.truth is None and settings.strict):
+                    reported.add(id(resource))
+                    yield _finding(rule, check, resource, outcome, ctx, settings)
+
+
+def _finding(
+    rule: Rule, check: Check, resource: Resource, outcome: Outcome, ctx: Context, settings: Settings
+) -> Finding:
+    severity = settings.severity_overrides.get(rule.id) or check.severity or rule.severity
+    loc: Location = resource.loc
+    attribute = ""
+    value: Any = ""
+    witness = outcome.witness
+    if check.at is not None:
+        found = select(resource.body, check.at)
+        witness = found[0] if found else witness
+    if witness is not None:
+        loc, attribute = witness.node.loc, witness.path
+        value = witness.node.value
+    fields = {
+        "address": resource.address,
+        "type": resource.type,
+        "name": resource.address.rsplit(".", 1)[-1],
+        "attribute": attribute,
+        "value": "(unknown)" if isinstance(value, Unknown) else value,
+        **{f"param_{k}": v for k, v in ctx.params.items()},
+        **ctx.facts,
+    }
+    message = check.message.format_map(_Fields(fields))
+    if outcome.truth is None:
+        message += " (unknown value counted by --strict)"
+    return Finding(rule.id, severity, message, loc, resource.address, attribute)
+
+
+class _Fields(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "?"

@@ -1,0 +1,159 @@
+"""The normalised model every parser produces and every later stage reads.
+
+A document is a list of resources; a resource body is a tree of `Node`s. Terraform blocks,
+Terraform attributes, Bicep objects and ARM JSON all become the same tree, so the rule engine
+never needs to know which language a value came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Dialect = Literal["terraform", "arm"]
+Severity = Literal["error", "warning", "note"]
+
+SEVERITY_RANK: dict[str, int] = {"note": 1, "warning": 2, "error": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A span in a file: 1-based lines and columns, `end_column` exclusive (as SARIF)."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A value svclint cannot know before apply/deploy time; `reason` says why."""
+
+    reason: str
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.reason!r})"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class UnknownCount(Unknown):
+    """Stands for blocks or elements that may or may not exist, e.g. a `dynamic` block whose
+    `for_each` is unknown: unlike a written attribute with an unknown value, even their
+    presence is unknown."""
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A reference from an expression to another resource: `address` plus the attribute path."""
+
+    address: str
+    attribute: str = ""
+
+
+@dataclass(slots=True)
+class Node:
+    """A value with the place it was written and the resources its expression refers to.
+
+    `value` is one of: None, bool, int, float, str, list[Node], dict[str, Node], Unknown.
+    `keys` keeps, for dict values, the location of each key (used to point at a map entry).
+    """
+
+    value: Any
+    loc: Location
+    refs: tuple[Ref, ...] = ()
+    text: str = ""
+
+    @property
+    def known(self) -> bool:
+        return not isinstance(self.value, Unknown)
+
+    def plain(self) -> Any:
+        """The value as plain Python data (Unknown stays an Unknown)."""
+        if isinstance(self.value, dict):
+            return {k: v.plain() for k, v in self.value.items()}
+        if isinstance(self.value, list):
+            return [v.plain() for v in self.value]
+        return self.value
+
+    def all_refs(self) -> tuple[Ref, ...]:
+        """References made anywhere in this value, nested ones included."""
+        found: list[Ref] = list(self.refs)
+        if isinstance(self.value, dict):
+            for child in self.value.values():
+                found.extend(child.all_refs())
+        elif isinstance(self.value, list):
+            for child in self.value:
+                found.extend(child.all_refs())
+        return tuple(dict.fromkeys(found))
+
+
+@dataclass(slots=True)
+class Resource:
+    """One declared thing a rule can target.
+
+    Terraform: a resource, data source, provider or backend (`type` like
+    `azurerm_linux_web_app`, `provider.azurerm`, `backend.azurerm`).
+    ARM: a resource of an ARM type (`Microsoft.Web/sites`), from Bicep, ARM JSON or azapi.
+    """
+
+    dialect: Dialect
+    type: str
+    address: str
+    body: Node
+    loc: Location
+    mode: Literal["managed", "data", "config"] = "managed"
+    module_dir: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A problem with an input file (not a policy finding): parse errors and the like."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    level: Severity = "error"
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A source comment; suppressions are read from these."""
+
+    line: int
+    column: int
+    text: str
+
+
+@dataclass(slots=True)
+class Document:
+    """What a parser returns for one file."""
+
+    path: str
+    kind: str
+    resources: list[Resource] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A rule violation at a location, with everything a reporter needs."""
+
+    rule_id: str
+    severity: Severity
+    message: str
+    loc: Location
+    address: str
+    attribute: str = ""
+
+    @property
+    def fingerprint_key(self) -> str:
+        """Stable across unrelated edits: no line numbers, only what the finding is about."""
+        return f"{self.rule_id}|{self.loc.path}|{self.address}|{self.attribute}"

@@ -1,0 +1,16 @@
+"""Front ends, one module per input format. Imported lazily: lark is slow to load."""
+
+from __future__ import annotations
+
+from svclint.parsers.hcl_syntax import ConfigFile
+
+
+def parse_terraform(path: str, text: str) -> ConfigFile:
+    """A `.tf`, `.tfvars` or `.tf.json` file as Terraform syntax."""
+    if path.endswith(".json"):
+        from svclint.parsers import terraform_json
+
+        return terraform_json.parse(path, text)
+    from svclint.parsers import terraform
+
+    return terraform.parse(path, text)
