@@ -42,14 +42,19 @@ def _guarded(func: Callable[..., int]) -> Callable[..., None]:
             click.echo(f"svclint: error: {exc}", err=True)
             code = EXIT_USAGE
         except FileNotFoundError as exc:
-            click.echo(f"svclint: error: {exc.filename or exc}: no such file or directory", err=True)
+            click.echo(
+                f"svclint: error: {exc.filename or exc}: no such file or directory", err=True
+            )
             code = EXIT_USAGE
         except KeyboardInterrupt:
             code = 130
         except Exception as exc:
             if debug:
                 raise
-            click.echo(f"svclint: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True)
+            click.echo(
+                f"svclint: internal error: {type(exc).__name__}: {exc} (rerun with --debug)",
+                err=True,
+            )
             code = EXIT_USAGE
         sys.exit(code)
 
@@ -83,7 +88,9 @@ def main() -> None:
     default="text",
     show_default=True,
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
+)
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "note", "never"]),
@@ -91,7 +98,9 @@ def main() -> None:
     show_default=True,
     help="Lowest severity that makes the exit code 1.",
 )
-@click.option("--select", multiple=True, help="Rule ids or prefixes to run (comma-separated; ALL for all).")
+@click.option(
+    "--select", multiple=True, help="Rule ids or prefixes to run (comma-separated; ALL for all)."
+)
 @click.option("--ignore", multiple=True, help="Rule ids or prefixes to skip (comma-separated).")
 @_rules_dir
 @click.option(
@@ -104,7 +113,9 @@ def main() -> None:
 @click.option("--exclude", multiple=True, help="Glob of paths to skip while walking directories.")
 @click.option("--strict", is_flag=True, help="Count conditions on unknown values as violations.")
 @click.option("--now", help="Lint clock for credential lifetimes (RFC 3339; default: now).")
-@click.option("--color/--no-color", default=None, help="Colour the text report (default: on a TTY).")
+@click.option(
+    "--color/--no-color", default=None, help="Colour the text report (default: on a TTY)."
+)
 @_debug
 @_guarded
 def check_command(**kwargs: Any) -> int:
@@ -115,7 +126,13 @@ def check_command(**kwargs: Any) -> int:
 
 
 @main.command("rules")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
 @_rules_dir
 @_debug
 @_guarded

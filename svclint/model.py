@@ -27,11 +27,19 @@ class Location:
     end_column: int
 
 
+PLACEHOLDER = "\ufffc"
+
+
 @dataclass(frozen=True, slots=True)
 class Unknown:
-    """A value svclint cannot know before apply/deploy time; `reason` says why."""
+    """A value svclint cannot know before apply/deploy time; `reason` says why.
+
+    `partial` is the text of a string template whose unknown parts are PLACEHOLDER, so a
+    pattern that matches only known text (`ClientSecret=` in a connection string) still can.
+    """
 
     reason: str
+    partial: str | None = None
 
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r})"

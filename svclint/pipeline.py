@@ -38,7 +38,9 @@ class LintResult:
     resources: list[Resource] = field(default_factory=list)
 
 
-def lint(options: Options, rules: list[Rule], tables: dict[str, Table], settings: Settings) -> LintResult:
+def lint(
+    options: Options, rules: list[Rule], tables: dict[str, Table], settings: Settings
+) -> LintResult:
     selected = list(discover(options.paths, options.exclude))
     for path in options.paths:
         if not path.exists():
@@ -56,7 +58,11 @@ def lint(options: Options, rules: list[Rule], tables: dict[str, Table], settings
     graph = Graph(resources)
     findings = [f for f in run_rules(rules, graph, tables, settings) if f.loc.path in reported]
     findings.sort(key=lambda f: (f.loc.path, f.loc.line, f.loc.column, f.rule_id))
-    shown = [d for d in diagnostics if d.path in reported or d.path in {str(v) for v in options.var_files}]
+    shown = [
+        d
+        for d in diagnostics
+        if d.path in reported or d.path in {str(v) for v in options.var_files}
+    ]
     shown.sort(key=lambda d: (d.path, d.line, d.column))
     return LintResult(findings, shown, rules, len(selected), resources)
 

@@ -18,7 +18,9 @@ def select_rules(rules: Iterable[Rule], select: Sequence[str], ignore: Sequence[
     """Rules to run. Opt-in rules (default_enabled: false) run only when selected explicitly."""
     rules = list(rules)
     for prefix in (*select, *ignore):
-        if prefix != "ALL" and not any(r.id.startswith(prefix) or prefix in r.aliases for r in rules):
+        if prefix != "ALL" and not any(
+            r.id.startswith(prefix) or prefix in r.aliases for r in rules
+        ):
             raise ConfigError(f"unknown rule or prefix {prefix!r} in --select/--ignore")
     chosen = []
     for rule in rules:

@@ -23,7 +23,13 @@ def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return Diagnostic(shown, 1, 1, f"file skipped: {size / 1048576:.1f} MB exceeds the {max_bytes // 1048576} MB limit")
+            return Diagnostic(
+                shown,
+                1,
+                1,
+                f"file skipped: {size / 1048576:.1f} MB exceeds the "
+                f"{max_bytes // 1048576} MB limit",
+            )
         data = path.read_bytes()
     except IsADirectoryError:
         return Diagnostic(shown, 1, 1, "cannot read file: is a directory")

@@ -52,7 +52,9 @@ def test_good_fixture_is_clean(case: Path, all_rules: tuple[list[Rule], dict[str
     assert [(f.rule_id, f.loc.path, f.loc.line, f.message) for f in result.findings] == []
 
 
-def test_every_rule_has_fixtures_for_each_dialect(all_rules: tuple[list[Rule], dict[str, Table]]) -> None:
+def test_every_rule_has_fixtures_for_each_dialect(
+    all_rules: tuple[list[Rule], dict[str, Table]],
+) -> None:
     rules, _ = all_rules
     missing = [
         f"{rule.id}/{language}/{kind}"

@@ -54,7 +54,11 @@ def exit_code(result: LintResult, fail_on: str) -> int:
         threshold = SEVERITY_RANK[fail_on]
         if any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings):
             return 1
-    if result.diagnostics and result.files and len({d.path for d in result.diagnostics}) >= result.files:
+    if (
+        result.diagnostics
+        and result.files
+        and len({d.path for d in result.diagnostics}) >= result.files
+    ):
         return 2  # nothing could be linted: never a silent 0
     return 0
 

@@ -19,7 +19,7 @@ from svclint.durations import describe_days, parse_duration, parse_timestamp
 from svclint.engine.graph import Graph, ref_type
 from svclint.engine.paths import Match, select
 from svclint.engine.tables import Table
-from svclint.model import Node, Resource, Unknown, UnknownCount
+from svclint.model import PLACEHOLDER, Node, Resource, Unknown, UnknownCount
 
 Truth = bool | None
 
@@ -81,9 +81,9 @@ def _all(items: list[Mapping[str, Any]], resource: Resource, ctx: Context) -> Ou
             return outcome
         if outcome.truth is None:
             result.truth = None
-        elif result.witness is None or outcome.witness is not None:
-            # The most specific witness wins: the last condition that named a node.
-            result.witness = outcome.witness or result.witness
+        elif result.witness is None:
+            # Rules list the condition that names the offending attribute first.
+            result.witness = outcome.witness
     return result
 
 
@@ -130,10 +130,14 @@ def _leaf(condition: Mapping[str, Any], resource: Resource, ctx: Context) -> Out
         if op in _NODE_OPS:
             result = test(node, argument, resource, ctx, match)
         elif isinstance(node.value, Unknown):
-            result = None
+            result = _partial_match(node.value, argument) if op == "matches" else None
         else:
             value = _transform(node.value, transforms)
             result = test(value, argument, resource, ctx, match)
+        if isinstance(result, Outcome):  # `has`: the element's own witness is more precise
+            if result.truth:
+                return Outcome(True, result.witness or match)
+            result = result.truth
         if result:
             return Outcome(True, match)
         if result is None:
@@ -152,12 +156,41 @@ def _select(resource: Resource, path: str) -> list[Match]:
     return select(resource.body, path)
 
 
-def _has(node: Node, condition: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Truth:
-    """Test a condition on one element, so `name` and `value` are read from the same entry."""
+def _has(
+    node: Node, condition: Mapping[str, Any], resource: Resource, ctx: Context, match: Match
+) -> Outcome:
+    """Test a condition on one element, so `name` and `value` are read from the same entry.
+    On a list (blocks, arrays) each element is tried in turn."""
     if isinstance(node.value, Unknown):
+        return Outcome(None)
+    if isinstance(node.value, list):
+        truth: Truth = False
+        for i, item in enumerate(node.value):
+            prefix = f"{match.path}.{i}" if match.path else str(i)
+            element = Match(item, prefix, match.key)
+            outcome = _has(item, condition, resource, ctx, element)
+            if outcome.truth:
+                return Outcome(True, outcome.witness or element)
+            truth = None if outcome.truth is None else truth
+        return Outcome(truth)
+    scoped = replace(resource, body=node, meta={**resource.meta, "key": match.key})
+    outcome = evaluate(condition, scoped, ctx)
+    if outcome.witness is not None:
+        prefix = f"{match.path}." if match.path else ""
+        outcome.witness = Match(
+            outcome.witness.node, prefix + outcome.witness.path, outcome.witness.key
+        )
+    return outcome
+
+
+def _partial_match(value: Unknown, pattern: str) -> Truth:
+    """A template with unknown parts matches if the pattern matches its known text alone."""
+    if value.partial is None:
         return None
-    element = replace(resource, body=node, meta={**resource.meta, "key": match.key})
-    return evaluate(condition, element, ctx).truth
+    found = compiled(pattern).search(value.partial)
+    if found is None:
+        return None
+    return True if PLACEHOLDER not in found.group(0) else None
 
 
 def _param(argument: Any, ctx: Context) -> Any:
@@ -215,7 +248,9 @@ def _transform(value: Any, transforms: Any) -> Any:
     return value
 
 
-_GUID_AT_END = re.compile(r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\W*$")
+_GUID_AT_END = re.compile(
+    r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\W*$"
+)
 
 
 @functools.lru_cache(maxsize=512)
@@ -254,7 +289,9 @@ def _threshold(argument: Any) -> timedelta | None:
     return parse_duration(str(argument))
 
 
-def _lifetime(value: Any, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Truth:
+def _lifetime(
+    value: Any, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match
+) -> Truth:
     """How long a credential lives: an end timestamp minus its start (or now), or a duration."""
     if not isinstance(value, str):
         return None
@@ -266,7 +303,9 @@ def _lifetime(value: Any, spec: Mapping[str, Any], resource: Resource, ctx: Cont
         start = ctx.now
         if "from" in spec:
             for found in select(resource.body, spec["from"]):
-                parsed = parse_timestamp(found.node.value) if isinstance(found.node.value, str) else None
+                parsed = (
+                    parse_timestamp(found.node.value) if isinstance(found.node.value, str) else None
+                )
                 start = parsed or start
         span = end - start
     ctx.facts["lifetime"] = describe_days(span)
@@ -280,12 +319,16 @@ def _lifetime(value: Any, spec: Mapping[str, Any], resource: Resource, ctx: Cont
     return True
 
 
-def _references(node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Truth:
+def _references(
+    node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match
+) -> Truth:
     refs = node.all_refs()
     wanted = [t.casefold() for t in spec["types"]]
     pattern = spec.get("attribute")
     for ref in refs:
-        if ref_type(ref).casefold() in wanted and (pattern is None or fnmatch.fnmatch(ref.attribute, pattern)):
+        if ref_type(ref).casefold() in wanted and (
+            pattern is None or fnmatch.fnmatch(ref.attribute, pattern)
+        ):
             ctx.facts["target"] = ref.address
             return True
     if not refs and isinstance(node.value, Unknown):
@@ -293,7 +336,9 @@ def _references(node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Co
     return False
 
 
-def _target(node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Truth:
+def _target(
+    node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match
+) -> Truth:
     """Follow the references at this node and test `where` on the resources they point at."""
     truth: Truth = None if isinstance(node.value, Unknown) else False
     types = [t.casefold() for t in spec.get("types", ())]
@@ -317,23 +362,30 @@ def _target(node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Contex
 def _classify(node: Node, table: Table, ctx: Context) -> str:
     for ref in node.all_refs():
         for row in table.rows:
-            if fnmatch.fnmatch(ref_type(ref).casefold(), str(row["type"]).casefold()) and fnmatch.fnmatch(
-                ref.attribute, str(row["attribute"])
-            ):
+            if fnmatch.fnmatch(
+                ref_type(ref).casefold(), str(row["type"]).casefold()
+            ) and fnmatch.fnmatch(ref.attribute, str(row["attribute"])):
                 ctx.facts.setdefault("principal_ref", ref.address)
                 return str(row["kind"])
     return "unknown"
 
 
-def _principal(node: Node, kinds: list[str], resource: Resource, ctx: Context, match: Match) -> Truth:
+def _principal(
+    node: Node, kinds: list[str], resource: Resource, ctx: Context, match: Match
+) -> Truth:
     kind = _classify(node, ctx.tables["principal_kinds"], ctx)
     ctx.facts["principal"] = kind.replace("_", " ")
+    named = ctx.facts.get("principal_ref") or node.text or str(node.value)
+    label = "principal" if kind == "unknown" else ctx.facts["principal"]
+    ctx.facts["principal_desc"] = f"{label} `{named}`"
     if kind in kinds:
         return True
     return None if kind == "unknown" else False
 
 
-def _scope_class(node: Node, classes: list[str], resource: Resource, ctx: Context, match: Match) -> Truth:
+def _scope_class(
+    node: Node, classes: list[str], resource: Resource, ctx: Context, match: Match
+) -> Truth:
     found = scope_of(node, ctx.tables["scope_classes"])
     if found is None:
         return None
@@ -342,22 +394,31 @@ def _scope_class(node: Node, classes: list[str], resource: Resource, ctx: Contex
 
 
 def scope_of(node: Node, table: Table) -> str | None:
-    """The scope class of a scope value: from its literal text, else from what it references."""
-    if isinstance(node.value, str):
+    """The scope class of a scope value: from its literal text, else from what it references.
+
+    In a template such as `/subscriptions/${var.id}` each unknown part is taken to be one path
+    segment (an id), which is what such templates interpolate in practice.
+    """
+    text = node.value
+    if isinstance(text, Unknown) and text.partial is not None:
+        text = text.partial.replace(PLACEHOLDER, "x")
+    if isinstance(text, str):
         for row in table.select({"match": "pattern"}):
-            if compiled(str(row["pattern"])).search(node.value):
+            if compiled(str(row["pattern"])).search(text):
                 return str(row["class"])
         return None
     for ref in node.all_refs():
         for row in table.select({"match": "reference"}):
-            if fnmatch.fnmatch(ref_type(ref).casefold(), str(row["type"]).casefold()) and fnmatch.fnmatch(
-                ref.attribute, str(row["attribute"])
-            ):
+            if fnmatch.fnmatch(
+                ref_type(ref).casefold(), str(row["type"]).casefold()
+            ) and fnmatch.fnmatch(ref.attribute, str(row["attribute"])):
                 return str(row["class"])
     return None
 
 
-def _in_table(value: Any, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Truth:
+def _in_table(
+    value: Any, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match
+) -> Truth:
     table = ctx.tables[spec["table"]]
     row = table.find(spec["column"], value)
     if row is None:
@@ -372,7 +433,7 @@ def _in_table(value: Any, spec: Mapping[str, Any], resource: Resource, ctx: Cont
 # Operators that look at the node itself (its key or references), so an unknown value is fine.
 _NODE_OPS = {"references", "target", "principal", "scope_class", "key_matches", "has"}
 
-_TESTS: dict[str, Callable[..., Truth]] = {
+_TESTS: dict[str, Callable[..., Truth | Outcome]] = {
     "equals": lambda value, arg, *_: _equal(value, arg),
     "in": lambda value, arg, *_: any(_equal(value, a) for a in arg),
     "matches": lambda value, arg, *_: isinstance(value, str) and bool(compiled(arg).search(value)),

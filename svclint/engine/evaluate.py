@@ -68,7 +68,9 @@ def _finding(
     attribute = ""
     value: Any = ""
     witness = outcome.witness
-    if check.at is not None:
+    if check.at == ".":
+        witness = None  # the rule is about the resource as a whole: point at its header
+    elif check.at is not None:
         found = select(resource.body, check.at)
         witness = found[0] if found else witness
     if witness is not None:

@@ -8,9 +8,9 @@ from svclint.parsers.hcl_syntax import ConfigFile
 def parse_terraform(path: str, text: str) -> ConfigFile:
     """A `.tf`, `.tfvars` or `.tf.json` file as Terraform syntax."""
     if path.endswith(".json"):
-        from svclint.parsers import terraform_json
+        from svclint.parsers.terraform_json import parse as parse_json
 
-        return terraform_json.parse(path, text)
-    from svclint.parsers import terraform
+        return parse_json(path, text)
+    from svclint.parsers.terraform import parse as parse_hcl
 
-    return terraform.parse(path, text)
+    return parse_hcl(path, text)

@@ -7,7 +7,6 @@ classes; the resolver evaluates them. Kept free of lark so cached files load wit
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
 
 from svclint.model import Comment, Diagnostic, Location
 
@@ -104,19 +103,19 @@ class Opaque:
     loc: Location
 
 
-Expr = Union[
-    Lit,
-    Template,
-    Traversal,
-    Postfix,
-    Call,
-    Conditional,
-    TupleExpr,
-    ObjectExpr,
-    BinaryOp,
-    UnaryOp,
-    Opaque,
-]
+Expr = (
+    Lit
+    | Template
+    | Traversal
+    | Postfix
+    | Call
+    | Conditional
+    | TupleExpr
+    | ObjectExpr
+    | BinaryOp
+    | UnaryOp
+    | Opaque
+)
 
 
 @dataclass(slots=True)

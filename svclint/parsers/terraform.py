@@ -74,7 +74,8 @@ def parse(path: str, text: str) -> ConfigFile:
     try:
         tree = _parser().parse(text + "\n")
     except UnexpectedCharacters as exc:
-        char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else "end of file"
+        pos = exc.pos_in_stream or 0
+        char = text[pos] if pos < len(text) else "end of file"
         return _failed(path, exc.line, exc.column, f"unexpected character {char!r}")
     except UnexpectedEOF:
         line = text.count("\n") + 1
@@ -213,14 +214,20 @@ class _Builder:
         if kind == "expr_term":
             return self.term(tree, depth)
         if kind == "conditional":
-            parts = [c for c in tree.children if not _is_token(c) and c.data != "new_line_or_comment"]
+            parts = [
+                c for c in tree.children if not _is_token(c) and c.data != "new_line_or_comment"
+            ]
             self._comments_of(tree)
             cond, then, other = (self.expr(p, depth) for p in parts)
             return Conditional(cond, then, other, loc)
         if kind == "binary_op":
             self._comments_of(tree)
-            left, term = (c for c in tree.children if not _is_token(c) and c.data != "new_line_or_comment")
-            op_node, right = (c for c in term.children if not _is_token(c) and c.data != "new_line_or_comment")
+            left, term = (
+                c for c in tree.children if not _is_token(c) and c.data != "new_line_or_comment"
+            )
+            op_node, right = (
+                c for c in term.children if not _is_token(c) and c.data != "new_line_or_comment"
+            )
             op = str(op_node.children[0]).strip()
             return BinaryOp(op, self.expr(left, depth), self.expr(right, depth), loc)
         if kind == "unary_op":
@@ -239,7 +246,9 @@ class _Builder:
         kind = tree.data
         loc = self.loc(tree)
         if kind == "expr_term":
-            inner = [c for c in tree.children if not _is_token(c) and c.data != "new_line_or_comment"]
+            inner = [
+                c for c in tree.children if not _is_token(c) and c.data != "new_line_or_comment"
+            ]
             self._comments_of(tree)
             return self.expr(inner[0], depth)
         handler = _TERMS.get(kind)
@@ -263,7 +272,9 @@ class _Builder:
     def string(self, tree: Any, loc: Location, depth: int) -> Expr:
         parts = self.string_parts(tree, depth)
         if any(isinstance(p, Opaque) for p in parts):
-            return Opaque("template directive", tuple(p for p in parts if not isinstance(p, str)), loc)
+            return Opaque(
+                "template directive", tuple(p for p in parts if not isinstance(p, str)), loc
+            )
         if all(isinstance(p, str) for p in parts):
             return Lit("".join(str(p) for p in parts), loc)
         return Template(tuple(parts), loc)
@@ -279,9 +290,7 @@ class _Builder:
             (piece,) = part.children
             if _is_token(piece):
                 text = str(piece)
-                if piece.type == "ESCAPED_INTERPOLATION":
-                    parts.append(text[1:])
-                elif piece.type == "ESCAPED_DIRECTIVE":
+                if piece.type == "ESCAPED_INTERPOLATION" or piece.type == "ESCAPED_DIRECTIVE":
                     parts.append(text[1:])
                 else:
                     parts.append(_unescape(text))
@@ -289,7 +298,9 @@ class _Builder:
                 parts.append(self.expr(piece.children[1], depth))
             else:
                 inner = tuple(
-                    self.expr(c, depth) for c in piece.children if not _is_token(c) and c.data != "identifier"
+                    self.expr(c, depth)
+                    for c in piece.children
+                    if not _is_token(c) and c.data != "identifier"
                 )
                 parts.append(Opaque("template directive", inner, self.loc(piece)))
         merged: list[str | Expr] = []
@@ -367,7 +378,13 @@ class _Builder:
         if kind == "braces_index":
             (index,) = _exprs(node)
             expr = self.expr(index, depth)
-            if isinstance(expr, Lit) and isinstance(expr.value, (int, str)) and not isinstance(expr.value, bool):
+            # `x[0]` is a plain step; `x["k"]` stays an expression so it is never mistaken
+            # for the attribute access `x.k`.
+            if (
+                isinstance(expr, Lit)
+                and isinstance(expr.value, int)
+                and not isinstance(expr.value, bool)
+            ):
                 return (expr.value,)
             return (expr,)
         # attr_splat / full_splat: "*" then the steps that follow it

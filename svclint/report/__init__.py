@@ -29,5 +29,5 @@ class Reporter(Protocol):
 
 
 def reporter(name: str) -> Reporter:
-    module: Reporter = importlib.import_module(FORMATS[name])  # type: ignore[assignment]
+    module: Reporter = importlib.import_module(FORMATS[name])
     return module

@@ -17,7 +17,8 @@ def render(result: LintResult, stream: TextIO, context: ReportContext) -> None:
             "files": result.files,
             "findings": len(result.findings),
             "by_severity": {
-                s: sum(1 for f in result.findings if f.severity == s) for s in ("error", "warning", "note")
+                s: sum(1 for f in result.findings if f.severity == s)
+                for s in ("error", "warning", "note")
             },
             "diagnostics": len(result.diagnostics),
         },
@@ -38,7 +39,13 @@ def render(result: LintResult, stream: TextIO, context: ReportContext) -> None:
             for f in result.findings
         ],
         "diagnostics": [
-            {"path": d.path, "line": d.line, "column": d.column, "level": d.level, "message": d.message}
+            {
+                "path": d.path,
+                "line": d.line,
+                "column": d.column,
+                "level": d.level,
+                "message": d.message,
+            }
             for d in result.diagnostics
         ],
     }

@@ -38,7 +38,9 @@ def sarif_log(result: LintResult, context: ReportContext) -> dict[str, Any]:
         notifications.append(
             {
                 "level": "warning",
-                "message": {"text": f"Only the first {MAX_RESULTS} of {len(findings)} results were written."},
+                "message": {
+                    "text": f"Only the first {MAX_RESULTS} of {len(findings)} results were written."
+                },
             }
         )
         findings = findings[:MAX_RESULTS]
@@ -65,7 +67,11 @@ def _sentence(text: str) -> str:
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
-    severity = rule.security_severity if rule.security_severity is not None else _SECURITY_SEVERITY[rule.severity]
+    severity = (
+        rule.security_severity
+        if rule.security_severity is not None
+        else _SECURITY_SEVERITY[rule.severity]
+    )
     tags = ["security", "azure", "entra", *rule.dialects, *rule.tags]
     return {
         "id": rule.id,
@@ -84,8 +90,9 @@ def _rule(rule: Rule) -> dict[str, Any]:
 
 
 def _help_text(rule: Rule) -> str:
-    quote_ = rule.source["quote"]
-    return f"{rule.remediation}\n\nMicrosoft ({rule.source['document']}): \"{quote_}\" {rule.source['url']}"
+    source = rule.source
+    quoted = f'Microsoft ({source["document"]}): "{source["quote"]}" {source["url"]}'
+    return f"{rule.remediation}\n\n{quoted}"
 
 
 def _help_markdown(rule: Rule) -> str:

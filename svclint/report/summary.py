@@ -9,7 +9,11 @@ from svclint.pipeline import LintResult
 
 def summary_line(result: LintResult) -> str:
     counts = Counter(f.severity for f in result.findings)
-    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "note") if counts[s]]
+    parts = [
+        f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}"
+        for s in ("error", "warning", "note")
+        if counts[s]
+    ]
     files = f"{result.files} file{'s' if result.files != 1 else ''}"
     problems = ""
     if result.diagnostics:
@@ -18,4 +22,5 @@ def summary_line(result: LintResult) -> str:
     if not result.findings:
         return f"No findings in {files}{problems}."
     total = len(result.findings)
-    return f"Found {total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) in {files}{problems}."
+    plural = "s" if total != 1 else ""
+    return f"Found {total} finding{plural} ({', '.join(parts)}) in {files}{problems}."

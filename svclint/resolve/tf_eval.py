@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from svclint.durations import format_timestamp
-from svclint.model import Location, Node, Ref, Unknown
+from svclint.model import PLACEHOLDER, Location, Node, Ref, Unknown
 from svclint.parsers.hcl_syntax import (
     BinaryOp,
     Call,
@@ -36,7 +36,11 @@ from svclint.resolve.tf_functions import SCALAR, STRUCTURAL, FunctionError, to_n
 _NON_RESOURCE_ROOTS = {"var", "local", "each", "count", "path", "terraform", "self"}
 # Resources whose timestamp attribute is the apply time: lifetimes built on them are relative
 # to "now", like timestamp().
-_APPLY_TIME = {("time_rotating", "rfc3339"), ("time_static", "rfc3339"), ("time_offset", "base_rfc3339")}
+_APPLY_TIME = {
+    ("time_rotating", "rfc3339"),
+    ("time_static", "rfc3339"),
+    ("time_offset", "base_rfc3339"),
+}
 
 
 @dataclass
@@ -117,6 +121,7 @@ def _lit(expr: Lit, scope: Scope) -> Node:
 def _template(expr: Template, scope: Scope) -> Node:
     pieces: list[str] = []
     inputs: list[Node] = []
+    known = True
     for part in expr.parts:
         if isinstance(part, str):
             pieces.append(part)
@@ -124,9 +129,14 @@ def _template(expr: Template, scope: Scope) -> Node:
         node = evaluate(part, scope)
         inputs.append(node)
         if not is_fully_known(node) or isinstance(node.value, (dict, list)) or node.value is None:
-            return unknown("interpolation of an unknown value", expr.loc, *inputs)
-        pieces.append(_to_text(node.value))
-    return Node("".join(pieces), expr.loc, tuple(r for n in inputs for r in n.all_refs()))
+            known = False
+            pieces.append(PLACEHOLDER)
+        else:
+            pieces.append(_to_text(node.value))
+    refs = tuple(dict.fromkeys(r for n in inputs for r in n.all_refs()))
+    if not known:
+        return Node(Unknown("interpolation of an unknown value", "".join(pieces)), expr.loc, refs)
+    return Node("".join(pieces), expr.loc, refs)
 
 
 def _to_text(value: Any) -> str:
@@ -179,14 +189,13 @@ def _names_resource(root: str) -> bool:
 def _resource_reference(expr: Traversal, scope: Scope, text: str) -> Node:
     steps = list(expr.steps)
     prefix = [expr.root]
-    if expr.root in ("data", "module"):
-        if not steps or not isinstance(steps[0], str):
+    # `data.TYPE.NAME`, `module.NAME`, `TYPE.NAME`: how many name steps form the address.
+    names = {"data": 2, "module": 1}.get(expr.root, 1)
+    for _ in range(names):
+        first = steps.pop(0) if steps else None
+        if not isinstance(first, str):
             return Node(Unknown(f"{text} is not known before apply"), expr.loc, text=text)
-        prefix.append(steps.pop(0))
-    if expr.root != "module":
-        if not steps or not isinstance(steps[0], str):
-            return Node(Unknown(f"{text} is not known before apply"), expr.loc, text=text)
-        prefix.append(steps.pop(0))
+        prefix.append(first)
     # An instance key right after the name (`x[0]`, `x["a"]`) belongs to the address, not the path.
     while steps and not (isinstance(steps[0], str) and steps[0] != "*"):
         steps.pop(0)
@@ -204,7 +213,9 @@ def _resource_reference(expr: Traversal, scope: Scope, text: str) -> Node:
 
 
 def _path_text(steps: list[str | int | Expr]) -> str:
-    return ".".join(s if isinstance(s, str) else str(s) if isinstance(s, int) else "?" for s in steps)
+    return ".".join(
+        s if isinstance(s, str) else str(s) if isinstance(s, int) else "?" for s in steps
+    )
 
 
 def _walk(node: Node, steps: tuple[str | int | Expr, ...], scope: Scope, loc: Location) -> Node:
@@ -219,16 +230,25 @@ def _walk(node: Node, steps: tuple[str | int | Expr, ...], scope: Scope, loc: Lo
             key = index.value
         if key == "*":
             return node if isinstance(node.value, list) else Node([node], loc, node.refs, node.text)
-        value = node.value
-        if isinstance(value, dict) and isinstance(key, str) and key in value:
-            node = value[key]
-        elif isinstance(value, list) and isinstance(key, int) and -len(value) <= key < len(value):
-            node = value[key]
-        elif isinstance(value, list) and isinstance(key, str):
-            node = Node([_walk(item, (key,), scope, loc) for item in value], loc)
-        else:
+        child = _child(node, key, scope, loc)
+        if child is None:
             return Node(Unknown(f"no element {key!r}"), loc, node.refs, node.text)
+        node = child
     return node
+
+
+def _child(node: Node, key: Any, scope: Scope, loc: Location) -> Node | None:
+    value = node.value
+    if isinstance(value, dict):
+        found: Node | None = value.get(key) if isinstance(key, str) else None
+        return found
+    if not isinstance(value, list):
+        return None
+    if isinstance(key, int) and -len(value) <= key < len(value):
+        return value[key]
+    if isinstance(key, str):  # a name after a list (splat result) maps over the elements
+        return Node([_walk(item, (key,), scope, loc) for item in value], loc)
+    return None
 
 
 def _postfix(expr: Postfix, scope: Scope) -> Node:
@@ -263,7 +283,9 @@ def _apply(name: str, args: list[Node], loc: Location) -> Node:
         if any(isinstance(a.value, Unknown) for a in args):
             return unknown(f"argument of {name}() is unknown", loc, *args)
         result = structural(args, loc)
-        return Node(result.value, result.loc, tuple(dict.fromkeys((*result.refs, *refs))), result.text)
+        return Node(
+            result.value, result.loc, tuple(dict.fromkeys((*result.refs, *refs))), result.text
+        )
     scalar = SCALAR.get(name)
     if scalar is None:
         return unknown(f"{name}() is not evaluated by svclint", loc, *args)
@@ -368,7 +390,11 @@ def collect_refs(expr: Expr, scope: Scope) -> tuple[Ref, ...]:
     stack: list[Expr] = [expr]
     while stack:
         item = stack.pop()
-        if isinstance(item, Traversal) and _names_resource(item.root) and item.root not in scope.bound:
+        if (
+            isinstance(item, Traversal)
+            and _names_resource(item.root)
+            and item.root not in scope.bound
+        ):
             found.extend(_resource_reference(item, scope, traversal_text(item)).refs)
         stack.extend(sub_expressions(item))
     return tuple(dict.fromkeys(found))

@@ -109,8 +109,10 @@ SCALAR: dict[str, Callable[..., Any]] = {
     "abs": abs,
     "max": max,
     "min": min,
-    "distinct": lambda items: list(dict.fromkeys(json.dumps(i) for i in items))
-    and [json.loads(i) for i in dict.fromkeys(json.dumps(i) for i in items)],
+    "distinct": lambda items: (
+        list(dict.fromkeys(json.dumps(i) for i in items))
+        and [json.loads(i) for i in dict.fromkeys(json.dumps(i) for i in items)]
+    ),
     "range": lambda *a: list(range(*(int(x) for x in a))),
 }
 
