@@ -106,11 +106,7 @@ class Access:
 
     def __str__(self) -> str:
         key = self.key
-        if (
-            isinstance(key, Constant)
-            and isinstance(key.value, str)
-            and _IDENTIFIER.match(key.value)
-        ):
+        if isinstance(key, Constant) and isinstance(key.value, str) and _IDENTIFIER.match(key.value):
             return f"{self.target}.{key.value}"
         return f"{self.target}[{key}]"
 
@@ -275,15 +271,11 @@ class EvalContext:
     now: datetime | None = None
     refs: list[Ref] = field(default_factory=list)
     errors: list[ArmExpressionError] = field(default_factory=list)
-    _cache: dict[tuple[str, str], tuple[Any, list[Ref]]] = field(
-        default_factory=dict, init=False, repr=False
-    )
+    _cache: dict[tuple[str, str], tuple[Any, list[Ref]]] = field(default_factory=dict, init=False, repr=False)
     _resolving: list[tuple[str, str]] = field(default_factory=list, init=False, repr=False)
 
     @classmethod
-    def from_template(
-        cls, template: dict[str, Any], values: dict[str, Any] | None = None
-    ) -> EvalContext:
+    def from_template(cls, template: dict[str, Any], values: dict[str, Any] | None = None) -> EvalContext:
         """A context for an ARM template: its defaults, variables and functions, plus `values`."""
         given = {k.lower(): v for k, v in (values or {}).items()}
         parameters: dict[str, Any] = {}
@@ -533,9 +525,7 @@ class _Evaluation:
         for arg in expr.args[1:]:
             self.consume(arg)
         address = target if isinstance(target, str) else str(expr.args[0])
-        return RefUnknown(
-            f"{expr.name}() is known only at deploy time", ref=Ref(address, attribute)
-        )
+        return RefUnknown(f"{expr.name}() is known only at deploy time", ref=Ref(address, attribute))
 
     def variable_copy(self, copy: _VariableCopy) -> Any:
         count = self.raw(copy.count, note=False)

@@ -86,9 +86,7 @@ def call(name: str, args: list[Any]) -> Any:
         return Unknown(f"invalid call to {name}(): {exc}")
 
 
-def _function(
-    *names: str, lenient: bool = False, partial: bool = False
-) -> Callable[[Function], Function]:
+def _function(*names: str, lenient: bool = False, partial: bool = False) -> Callable[[Function], Function]:
     """Register a function; unless `lenient`, any Unknown argument makes the result Unknown.
 
     With `partial`, the function builds a string: it runs with PLACEHOLDER for unknown
@@ -170,9 +168,7 @@ def _join_text(parts: Iterable[Any]) -> str | Unknown:
     return Unknown(unknown.reason, "".join(texts))
 
 
-_GUID_TAIL = re.compile(
-    r"(?:^|/)([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$"
-)
+_GUID_TAIL = re.compile(r"(?:^|/)([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$")
 
 
 def trailing_guid(value: Any) -> str | None:
@@ -428,9 +424,7 @@ def _union(*values: Any) -> Any:
         return merged
     result: list[Any] = []
     for value in values:
-        result.extend(
-            v for v in _known(_expect(value, list, "arrays or objects")) if v not in result
-        )
+        result.extend(v for v in _known(_expect(value, list, "arrays or objects")) if v not in result)
     return result
 
 
@@ -700,9 +694,7 @@ def _split_scope(args: tuple[Any, ...], max_scope: int) -> tuple[list[Any], Any,
 def _resource_id(*args: Any) -> str:
     scope, resource_type, names = _split_scope(args, 2)
     # Missing leading scope arguments default to the deployment's: placeholders.
-    subscription, group = [SUBSCRIPTION_PLACEHOLDER, RESOURCE_GROUP_PLACEHOLDER][
-        : 2 - len(scope)
-    ] + scope
+    subscription, group = [SUBSCRIPTION_PLACEHOLDER, RESOURCE_GROUP_PLACEHOLDER][: 2 - len(scope)] + scope
     path = _provider_path(resource_type, names)
     return f"/subscriptions/{subscription}/resourceGroups/{group}{path}"
 
@@ -739,9 +731,7 @@ _DURATION = re.compile(
     r"(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
     r"(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?"
 )
-_DATE_TOKENS = re.compile(
-    r"yyyy|yy|MM|dd|HH|hh|mm|ss|f{1,7}|tt|'[^']*'|\"[^\"]*\"|\\.|.", re.DOTALL
-)
+_DATE_TOKENS = re.compile(r"yyyy|yy|MM|dd|HH|hh|mm|ss|f{1,7}|tt|'[^']*'|\"[^\"]*\"|\\.|.", re.DOTALL)
 _DATE_FIELDS: dict[str, Callable[[datetime], str]] = {
     "yyyy": lambda d: f"{d.year:04d}",
     "yy": lambda d: f"{d.year % 100:02d}",

@@ -42,12 +42,13 @@ def _guarded(func: Callable[..., int]) -> Callable[..., None]:
             click.echo(f"svclint: error: {exc}", err=True)
             code = EXIT_USAGE
         except FileNotFoundError as exc:
-            click.echo(
-                f"svclint: error: {exc.filename or exc}: no such file or directory", err=True
-            )
+            click.echo(f"svclint: error: {exc.filename or exc}: no such file or directory", err=True)
             code = EXIT_USAGE
         except KeyboardInterrupt:
             code = 130
+        except BrokenPipeError:  # `svclint ... | head`: the reader left, nothing to report
+            sys.stderr.close()
+            code = 141
         except Exception as exc:
             if debug:
                 raise
@@ -79,18 +80,47 @@ def main() -> None:
     """Lint how Microsoft Entra service accounts are declared in Terraform, Bicep and ARM."""
 
 
+_CONFIG_KEYS = {
+    "select": "select",
+    "ignore": "ignore",
+    "exclude": "exclude",
+    "fail_on": "fail-on",
+    "rules_dirs": "rules-dirs",
+    "var_files": "var-files",
+    "strict": "strict",
+}
+
+
+def _given(ctx: click.Context, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Options set on the command line, by config key: they override the config file."""
+    given: dict[str, Any] = {}
+    for name, key in _CONFIG_KEYS.items():
+        value = kwargs.pop(name)
+        if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE:
+            given[key] = list(value) if isinstance(value, tuple) else value
+    return given
+
+
+_config = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Configuration file (default: nearest .svclint.yaml or pyproject.toml [tool.svclint]).",
+)
+
+
 @main.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "sarif"]),
-    default="text",
-    show_default=True,
+    "formats",
+    multiple=True,
+    metavar="FORMAT[:PATH]",
+    help="text (default), json, sarif, github or markdown; repeat to write several, e.g. "
+    "--format github --format sarif:svclint.sarif.",
 )
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here."
-)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@_config
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "note", "never"]),
@@ -98,9 +128,7 @@ def main() -> None:
     show_default=True,
     help="Lowest severity that makes the exit code 1.",
 )
-@click.option(
-    "--select", multiple=True, help="Rule ids or prefixes to run (comma-separated; ALL for all)."
-)
+@click.option("--select", multiple=True, help="Rule ids or prefixes to run (comma-separated; ALL for all).")
 @click.option("--ignore", multiple=True, help="Rule ids or prefixes to skip (comma-separated).")
 @_rules_dir
 @click.option(
@@ -112,17 +140,40 @@ def main() -> None:
 )
 @click.option("--exclude", multiple=True, help="Glob of paths to skip while walking directories.")
 @click.option("--strict", is_flag=True, help="Count conditions on unknown values as violations.")
-@click.option("--now", help="Lint clock for credential lifetimes (RFC 3339; default: now).")
 @click.option(
-    "--color/--no-color", default=None, help="Colour the text report (default: on a TTY)."
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Report only findings not recorded in this baseline file.",
 )
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record all current findings in this file (exit 0).",
+)
+@click.option("--update-baseline", is_flag=True, help="Drop fixed entries from the --baseline file.")
+@click.option("--now", help="Lint clock for credential lifetimes (RFC 3339; default: now).")
+@click.option("--color/--no-color", default=None, help="Colour the text report (default: on a TTY).")
 @_debug
+@click.pass_context
 @_guarded
-def check_command(**kwargs: Any) -> int:
+def check_command(ctx: click.Context, **kwargs: Any) -> int:
     """Lint PATHS (files or directories; default: the current directory)."""
     from svclint.commands.check import check
 
-    return check(**kwargs)
+    return check(overrides=_given(ctx, kwargs), **kwargs)
+
+
+@main.command("config")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_config
+@_debug
+@_guarded
+def config_command(**kwargs: Any) -> int:
+    """Print the effective configuration and where each value comes from."""
+    from svclint.commands.config import config
+
+    return config(**kwargs)
 
 
 @main.command("rules")

@@ -51,9 +51,7 @@ def discover(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Iterator[Sou
 def _walk(root: Path, patterns: tuple[str, ...]) -> Iterator[SourceFile]:
     for directory, dirnames, filenames in os.walk(root):
         base = Path(directory)
-        dirnames[:] = sorted(
-            d for d in dirnames if d not in SKIP_DIRS and not _excluded(base / d, patterns)
-        )
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not _excluded(base / d, patterns))
         for name in sorted(filenames):
             path = base / name
             kind = kind_of(path)
@@ -64,6 +62,5 @@ def _walk(root: Path, patterns: tuple[str, ...]) -> Iterator[SourceFile]:
 def _excluded(path: Path, patterns: tuple[str, ...]) -> bool:
     text = path.as_posix()
     return any(
-        fnmatch.fnmatch(text, p) or fnmatch.fnmatch(path.name, p) or fnmatch.fnmatch(text, f"*/{p}")
-        for p in patterns
+        fnmatch.fnmatch(text, p) or fnmatch.fnmatch(path.name, p) or fnmatch.fnmatch(text, f"*/{p}") for p in patterns
     )

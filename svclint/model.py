@@ -132,11 +132,24 @@ class Diagnostic:
 
 @dataclass(frozen=True, slots=True)
 class Comment:
-    """A source comment; suppressions are read from these."""
+    """A source comment; suppressions are read from these. `standalone` comments are alone on
+    their line (they apply to the line below), the others trail code."""
 
     line: int
     column: int
     text: str
+    standalone: bool = False
+
+
+def mark_standalone(comments: list[Comment], text: str) -> list[Comment]:
+    """Set `standalone` from the source: nothing but blanks before the comment on its line."""
+    lines = text.split("\n")
+    return [
+        Comment(c.line, c.column, c.text, not lines[c.line - 1][: c.column - 1].strip())
+        if 0 < c.line <= len(lines)
+        else c
+        for c in comments
+    ]
 
 
 @dataclass(slots=True)

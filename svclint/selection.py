@@ -18,18 +18,14 @@ def select_rules(rules: Iterable[Rule], select: Sequence[str], ignore: Sequence[
     """Rules to run. Opt-in rules (default_enabled: false) run only when selected explicitly."""
     rules = list(rules)
     for prefix in (*select, *ignore):
-        if prefix != "ALL" and not any(
-            r.id.startswith(prefix) or prefix in r.aliases for r in rules
-        ):
+        if prefix != "ALL" and not any(r.id.startswith(prefix) or prefix in r.aliases for r in rules):
             raise ConfigError(f"unknown rule or prefix {prefix!r} in --select/--ignore")
     chosen = []
     for rule in rules:
         selected, ignored = _longest(rule, select), _longest(rule, ignore)
-        if selected < 0 and ignored < 0:
-            enabled = rule.default_enabled and not select
-        else:
-            enabled = selected > ignored
-        if enabled:
+        # Neither list names the rule: it runs if it is on by default and nothing was selected.
+        unnamed = selected < 0 and ignored < 0
+        if (rule.default_enabled and not select) if unnamed else selected > ignored:
             chosen.append(rule)
     return chosen
 

@@ -27,8 +27,7 @@ def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str
                 shown,
                 1,
                 1,
-                f"file skipped: {size / 1048576:.1f} MB exceeds the "
-                f"{max_bytes // 1048576} MB limit",
+                f"file skipped: {size / 1048576:.1f} MB exceeds the {max_bytes // 1048576} MB limit",
             )
         data = path.read_bytes()
     except IsADirectoryError:

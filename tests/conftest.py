@@ -27,9 +27,7 @@ def all_rules() -> tuple[list[Rule], dict[str, Table]]:
     return select_rules(rules, ["ALL"], []), tables
 
 
-def run(
-    paths: list[Path], rules: list[Rule], tables: dict[str, Table], strict: bool = False
-) -> LintResult:
+def run(paths: list[Path], rules: list[Rule], tables: dict[str, Table], strict: bool = False) -> LintResult:
     options = Options(paths, now=NOW, strict=strict)
     return lint(options, rules, tables, Settings(now=NOW, strict=strict))
 

@@ -62,9 +62,7 @@ def test_parse_tree() -> None:
 
 
 def test_parse_without_brackets_and_with_whitespace() -> None:
-    assert parse_expression(" concat( 'a' ,\n 'b' ) ") == Call(
-        "concat", (Constant("a"), Constant("b"))
-    )
+    assert parse_expression(" concat( 'a' ,\n 'b' ) ") == Call("concat", (Constant("a"), Constant("b")))
 
 
 def test_parse_namespaced_user_function() -> None:
@@ -202,11 +200,7 @@ def test_variables_lazy_nested_escaped_and_cyclic() -> None:
 
 
 def test_variable_copy_loops() -> None:
-    ctx = EvalContext(
-        variables={
-            "copy": [{"name": "disks", "count": 3, "input": {"lun": "[copyIndex('disks', 1)]"}}]
-        }
-    )
+    ctx = EvalContext(variables={"copy": [{"name": "disks", "count": 3, "input": {"lun": "[copyIndex('disks', 1)]"}}]})
     assert run("[variables('Disks')]", ctx) == [{"lun": 1}, {"lun": 2}, {"lun": 3}]
 
 
@@ -236,9 +230,7 @@ def test_functions_that_still_know_the_answer() -> None:
     assert isinstance(run(f"[and(true(), {unknown})]"), Unknown)
     assert run(f"[if(true(), 'a', {unknown})]") == "a"
     assert isinstance(run(f"[if({unknown}, 'a', 'b')]"), Unknown)
-    assert run(f"[createObject('k', {unknown})]") == {
-        "k": Unknown("parameter 'nope' is not defined")
-    }
+    assert run(f"[createObject('k', {unknown})]") == {"k": Unknown("parameter 'nope' is not defined")}
 
 
 def test_concat_and_format_keep_known_text_around_unknowns() -> None:
@@ -256,16 +248,12 @@ def test_resource_ids_with_unknown_names_keep_partial_text() -> None:
         "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}"
         f"/providers/Microsoft.Web/sites/{PLACEHOLDER}",
     )
-    assert run("[resourceId(parameters('type'), 'x')]") == Unknown(
-        "parameter 'type' is not defined"
-    )
+    assert run("[resourceId(parameters('type'), 'x')]") == Unknown("parameter 'type' is not defined")
 
 
 def test_unsupported_and_invalid_calls_are_unknown() -> None:
     assert run("[frobnicate(1)]") == Unknown("unsupported function 'frobnicate'")
-    assert run("[substring('abc', 5)]") == Unknown(
-        "invalid call to substring(): index out of range"
-    )
+    assert run("[substring('abc', 5)]") == Unknown("invalid call to substring(): index out of range")
     assert isinstance(run("[toLower(1, 2)]"), Unknown)
     assert isinstance(run("[div(1, 0)]"), Unknown)
     assert isinstance(run("[json('{bad')]"), Unknown)
@@ -334,13 +322,11 @@ def test_lambdas() -> None:
     [
         (
             "[resourceId('Microsoft.Web/sites', 'app')]",
-            "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}"
-            "/providers/Microsoft.Web/sites/app",
+            "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Web/sites/app",
         ),
         (
             "[resourceId('rg1', 'Microsoft.Sql/servers/databases', 'srv', 'db')]",
-            "/subscriptions/{subscriptionId}/resourceGroups/rg1"
-            "/providers/Microsoft.Sql/servers/srv/databases/db",
+            "/subscriptions/{subscriptionId}/resourceGroups/rg1/providers/Microsoft.Sql/servers/srv/databases/db",
         ),
         (
             "[resourceId('sub1', 'rg1', 'Microsoft.Sql/servers/databases', 'srv/db')]",
@@ -360,8 +346,7 @@ def test_lambdas() -> None:
             "/providers/Microsoft.Authorization/policyDefinitions/p",
         ),
         (
-            "[extensionResourceId('/subscriptions/s/resourceGroups/r', "
-            "'Microsoft.Authorization/locks', 'l')]",
+            "[extensionResourceId('/subscriptions/s/resourceGroups/r', 'Microsoft.Authorization/locks', 'l')]",
             "/subscriptions/s/resourceGroups/r/providers/Microsoft.Authorization/locks/l",
         ),
     ],
@@ -377,8 +362,7 @@ def test_resource_id_with_wrong_name_count_is_unknown() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', "
-        f"'{CONTRIBUTOR.upper()}')]",
+        f"[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '{CONTRIBUTOR.upper()}')]",
         f"[resourceId('Microsoft.Authorization/roleDefinitions', '{CONTRIBUTOR}')]",
         f"[tenantResourceId('Microsoft.Authorization/roleDefinitions', '{CONTRIBUTOR}')]",
         "[concat('/subscriptions/', subscription().subscriptionId, "
@@ -392,8 +376,7 @@ def test_role_definition_guids_compare_by_trailing_guid(text: str) -> None:
     ctx = EvalContext(
         variables={
             "roles": {
-                "Contributor": "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', "
-                f"'{CONTRIBUTOR}')]"
+                "Contributor": f"[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '{CONTRIBUTOR}')]"
             }
         }
     )
@@ -412,17 +395,11 @@ def test_trailing_guid_rejects_other_values() -> None:
 
 # --- references -----------------------------------------------------------------------------
 
-SITE = (
-    "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}"
-    "/providers/Microsoft.Web/sites/app"
-)
+SITE = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Web/sites/app"
 
 
 def test_reference_full_gives_identity_path() -> None:
-    text = (
-        "[reference(resourceId('Microsoft.Web/sites', 'app'), '2023-01-01', 'Full')"
-        ".identity.principalId]"
-    )
+    text = "[reference(resourceId('Microsoft.Web/sites', 'app'), '2023-01-01', 'Full').identity.principalId]"
     value = run(text)
     assert isinstance(value, RefUnknown)
     assert value.ref == Ref(SITE, "identity.principalId")
@@ -433,25 +410,18 @@ def test_reference_without_full_reads_properties() -> None:
     assert refs_of("[reference(resourceId('Microsoft.Web/sites', 'app')).outputs.x.value]") == (
         Ref(SITE, "properties.outputs.x.value"),
     )
-    assert refs_of("[reference('uami', '2023-01-31').principalId]") == (
-        Ref("uami", "properties.principalId"),
-    )
+    assert refs_of("[reference('uami', '2023-01-31').principalId]") == (Ref("uami", "properties.principalId"),)
 
 
 def test_symbolic_reference_and_unknown_target() -> None:
-    assert refs_of("[reference('mySite', '2022-03-01', 'full').identity]") == (
-        Ref("mySite", "identity"),
-    )
+    assert refs_of("[reference('mySite', '2022-03-01', 'full').identity]") == (Ref("mySite", "identity"),)
     assert refs_of("[reference(resourceId('Microsoft.Web/sites', parameters('n'))).id]") == (
         Ref("resourceId('Microsoft.Web/sites', parameters('n'))", "properties.id"),
     )
 
 
 def test_list_functions() -> None:
-    text = (
-        "[listKeys(resourceId('Microsoft.Storage/storageAccounts', 'sa'), '2023-01-01')"
-        ".keys[0].value]"
-    )
+    text = "[listKeys(resourceId('Microsoft.Storage/storageAccounts', 'sa'), '2023-01-01').keys[0].value]"
     value = run(text)
     assert isinstance(value, RefUnknown)
     assert value.ref.attribute == "listKeys().keys[0].value"
@@ -498,9 +468,7 @@ def test_refs_through_variables_every_time() -> None:
         }
     )
     for _ in range(2):
-        assert refs_of("[variables('uami').principalId]", ctx) == (
-            Ref("id1", "properties.principalId"),
-        )
+        assert refs_of("[variables('uami').principalId]", ctx) == (Ref("id1", "properties.principalId"),)
         assert refs_of("[variables('name')]", ctx) == (Ref("id2", "properties.name"),)
 
 
@@ -519,9 +487,7 @@ def test_evaluate_value_walks_structures() -> None:
     assert value["name"] == "n"
     assert value["list"] == ["[not an expression]", "ab", 3]
     assert value["principal"].ref == Ref("id", "properties.principalId")
-    assert value["bad"] == Unknown(
-        "invalid expression: expected a value, found end of expression at offset 8"
-    )
+    assert value["bad"] == Unknown("invalid expression: expected a value, found end of expression at offset 8")
     assert ctx.refs == [Ref("id", "properties.principalId")]
     assert [e.message for e in ctx.errors] == ["expected a value, found end of expression"]
 

@@ -75,9 +75,7 @@ def test_broken_file_among_good_ones(tmp_path: Path) -> None:
     (tmp_path / "b.tf").write_text('resource "x" "y" {\n  name = \n}\n')
     sub = tmp_path / "sub"
     sub.mkdir()
-    (sub / "c.tf").write_text(
-        'resource "azuread_application_password" "p" {\n  end_date = "2026-07-01T00:00:00Z"\n}\n'
-    )
+    (sub / "c.tf").write_text('resource "azuread_application_password" "p" {\n  end_date = "2026-07-01T00:00:00Z"\n}\n')
     code, out, _ = invoke(str(tmp_path), *NOW)
     lines = out.splitlines()
     errors = [line for line in lines if "parse error" in line]
@@ -103,9 +101,7 @@ def test_bad_rules_dir_is_exit_2(tmp_path: Path) -> None:
     (tmp_path / "X001.yaml").write_text("id: X001\n")
     code, _, err = invoke("fixtures/demo/", "--rules-dir", str(tmp_path))
     assert code == 2
-    assert err.startswith(
-        f"svclint: error: {tmp_path / 'X001.yaml'}: invalid rule at (top level): "
-    )
+    assert err.startswith(f"svclint: error: {tmp_path / 'X001.yaml'}: invalid rule at (top level): ")
 
 
 def test_strict_counts_unknowns() -> None:
@@ -132,18 +128,13 @@ def test_rules_and_explain() -> None:
 
 
 def test_version_and_module_entry_point() -> None:
-    out = subprocess.run(
-        [sys.executable, "-m", "svclint", "--version"], capture_output=True, text=True, check=True
-    )
+    out = subprocess.run([sys.executable, "-m", "svclint", "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == f"svclint, version {__version__}"
 
 
 def test_version_does_not_import_parsers() -> None:
     code = (
-        "import sys; from svclint.cli import main; "
-        "print('lark' in sys.modules, 'svclint.engine.loader' in sys.modules)"
+        "import sys; from svclint.cli import main; print('lark' in sys.modules, 'svclint.engine.loader' in sys.modules)"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.split() == ["False", "False"]

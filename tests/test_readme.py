@@ -29,7 +29,4 @@ def test_rule_table_lists_every_rule() -> None:
 
 
 def test_readme_names_the_ci_test_command() -> None:
-    assert (
-        "<!-- test-command -->\n```sh\npython -m pip install '.[test]' && python -m pytest\n```"
-        in README
-    )
+    assert "<!-- test-command -->\n```sh\npython -m pip install '.[test]' && python -m pytest\n```" in README

@@ -23,9 +23,7 @@ def explain(rule_id: str, rules_dirs: Sequence[Path]) -> int:
 
 
 def _wrap(text: str) -> str:
-    return textwrap.fill(
-        " ".join(text.split()), width=96, initial_indent="  ", subsequent_indent="  "
-    )
+    return textwrap.fill(" ".join(text.split()), width=96, initial_indent="  ", subsequent_indent="  ")
 
 
 def render(rule: Rule) -> str:
@@ -46,10 +44,7 @@ def render(rule: Rule) -> str:
     ]
     if rule.params:
         lines += ["", "Options"]
-        lines += [
-            f"  {name} (default {value!r}): {rule.param_docs[name]}"
-            for name, value in rule.params.items()
-        ]
+        lines += [f"  {name} (default {value!r}): {rule.param_docs[name]}" for name, value in rule.params.items()]
     for dialect, example in rule.examples.items():
         lines += ["", f"Violating ({dialect})", textwrap.indent(example["bad"].rstrip(), "    ")]
         lines += ["", f"Compliant ({dialect})", textwrap.indent(example["good"].rstrip(), "    ")]

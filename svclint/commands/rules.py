@@ -16,16 +16,11 @@ def rules(output_format: str, rules_dirs: Sequence[Path]) -> int:
     if output_format == "json":
         click.echo(json.dumps([_as_dict(r) for r in loaded], indent=2))
         return 0
-    rows = [
-        (r.id, r.severity, ",".join(r.dialects), "on" if r.default_enabled else "opt-in", r.title)
-        for r in loaded
-    ]
+    rows = [(r.id, r.severity, ",".join(r.dialects), "on" if r.default_enabled else "opt-in", r.title) for r in loaded]
     header = ("ID", "SEVERITY", "DIALECTS", "DEFAULT", "TITLE")
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(4)]
     for row in [header, *rows]:
-        click.echo(
-            "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]
-        )
+        click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
     return 0
 
 

@@ -156,9 +156,7 @@ def _select(resource: Resource, path: str) -> list[Match]:
     return select(resource.body, path)
 
 
-def _has(
-    node: Node, condition: Mapping[str, Any], resource: Resource, ctx: Context, match: Match
-) -> Outcome:
+def _has(node: Node, condition: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Outcome:
     """Test a condition on one element, so `name` and `value` are read from the same entry.
     On a list (blocks, arrays) each element is tried in turn."""
     if isinstance(node.value, Unknown):
@@ -177,9 +175,7 @@ def _has(
     outcome = evaluate(condition, scoped, ctx)
     if outcome.witness is not None:
         prefix = f"{match.path}." if match.path else ""
-        outcome.witness = Match(
-            outcome.witness.node, prefix + outcome.witness.path, outcome.witness.key
-        )
+        outcome.witness = Match(outcome.witness.node, prefix + outcome.witness.path, outcome.witness.key)
     return outcome
 
 
@@ -248,9 +244,7 @@ def _transform(value: Any, transforms: Any) -> Any:
     return value
 
 
-_GUID_AT_END = re.compile(
-    r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\W*$"
-)
+_GUID_AT_END = re.compile(r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\W*$")
 
 
 @functools.lru_cache(maxsize=512)
@@ -289,9 +283,7 @@ def _threshold(argument: Any) -> timedelta | None:
     return parse_duration(str(argument))
 
 
-def _lifetime(
-    value: Any, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match
-) -> Truth:
+def _lifetime(value: Any, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Truth:
     """How long a credential lives: an end timestamp minus its start (or now), or a duration."""
     if not isinstance(value, str):
         return None
@@ -303,9 +295,7 @@ def _lifetime(
         start = ctx.now
         if "from" in spec:
             for found in select(resource.body, spec["from"]):
-                parsed = (
-                    parse_timestamp(found.node.value) if isinstance(found.node.value, str) else None
-                )
+                parsed = parse_timestamp(found.node.value) if isinstance(found.node.value, str) else None
                 start = parsed or start
         span = end - start
     ctx.facts["lifetime"] = describe_days(span)
@@ -319,16 +309,12 @@ def _lifetime(
     return True
 
 
-def _references(
-    node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match
-) -> Truth:
+def _references(node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Truth:
     refs = node.all_refs()
     wanted = [t.casefold() for t in spec["types"]]
     pattern = spec.get("attribute")
     for ref in refs:
-        if ref_type(ref).casefold() in wanted and (
-            pattern is None or fnmatch.fnmatch(ref.attribute, pattern)
-        ):
+        if ref_type(ref).casefold() in wanted and (pattern is None or fnmatch.fnmatch(ref.attribute, pattern)):
             ctx.facts["target"] = ref.address
             return True
     if not refs and isinstance(node.value, Unknown):
@@ -336,9 +322,7 @@ def _references(
     return False
 
 
-def _target(
-    node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match
-) -> Truth:
+def _target(node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Truth:
     """Follow the references at this node and test `where` on the resources they point at."""
     truth: Truth = None if isinstance(node.value, Unknown) else False
     types = [t.casefold() for t in spec.get("types", ())]
@@ -362,17 +346,15 @@ def _target(
 def _classify(node: Node, table: Table, ctx: Context) -> str:
     for ref in node.all_refs():
         for row in table.rows:
-            if fnmatch.fnmatch(
-                ref_type(ref).casefold(), str(row["type"]).casefold()
-            ) and fnmatch.fnmatch(ref.attribute, str(row["attribute"])):
+            if fnmatch.fnmatch(ref_type(ref).casefold(), str(row["type"]).casefold()) and fnmatch.fnmatch(
+                ref.attribute, str(row["attribute"])
+            ):
                 ctx.facts.setdefault("principal_ref", ref.address)
                 return str(row["kind"])
     return "unknown"
 
 
-def _principal(
-    node: Node, kinds: list[str], resource: Resource, ctx: Context, match: Match
-) -> Truth:
+def _principal(node: Node, kinds: list[str], resource: Resource, ctx: Context, match: Match) -> Truth:
     kind = _classify(node, ctx.tables["principal_kinds"], ctx)
     ctx.facts["principal"] = kind.replace("_", " ")
     named = ctx.facts.get("principal_ref") or node.text or str(node.value)
@@ -383,9 +365,7 @@ def _principal(
     return None if kind == "unknown" else False
 
 
-def _scope_class(
-    node: Node, classes: list[str], resource: Resource, ctx: Context, match: Match
-) -> Truth:
+def _scope_class(node: Node, classes: list[str], resource: Resource, ctx: Context, match: Match) -> Truth:
     found = scope_of(node, ctx.tables["scope_classes"])
     if found is None:
         return None
@@ -409,16 +389,14 @@ def scope_of(node: Node, table: Table) -> str | None:
         return None
     for ref in node.all_refs():
         for row in table.select({"match": "reference"}):
-            if fnmatch.fnmatch(
-                ref_type(ref).casefold(), str(row["type"]).casefold()
-            ) and fnmatch.fnmatch(ref.attribute, str(row["attribute"])):
+            if fnmatch.fnmatch(ref_type(ref).casefold(), str(row["type"]).casefold()) and fnmatch.fnmatch(
+                ref.attribute, str(row["attribute"])
+            ):
                 return str(row["class"])
     return None
 
 
-def _in_table(
-    value: Any, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match
-) -> Truth:
+def _in_table(value: Any, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Truth:
     table = ctx.tables[spec["table"]]
     row = table.find(spec["column"], value)
     if row is None:

@@ -173,9 +173,7 @@ def _read_yaml(path: Path) -> Any:
         raise RuleError(f"{path}{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from exc
 
 
-def _check(
-    path: Path, raw: Mapping[str, Any], tables: Mapping[str, Table], params: Mapping[str, Any]
-) -> Check:
+def _check(path: Path, raw: Mapping[str, Any], tables: Mapping[str, Table], params: Mapping[str, Any]) -> Check:
     resources: list[str] = []
     for item in raw["resources"]:
         if isinstance(item, str):
@@ -186,9 +184,7 @@ def _check(
     if raw.get("when") is not None:
         _validate_condition(path, raw["when"], tables, params)
     _validate_message(path, raw["message"])
-    return Check(
-        tuple(resources), raw["message"], raw.get("when"), raw.get("severity"), raw.get("at")
-    )
+    return Check(tuple(resources), raw["message"], raw.get("when"), raw.get("severity"), raw.get("at"))
 
 
 def _table(path: Path, tables: Mapping[str, Table], name: str) -> Table:
@@ -218,9 +214,7 @@ def _validate_condition(
             continue
         ops = [k for k in item if k in OPERATORS]
         if len(ops) != 1:
-            raise RuleError(
-                f"{path}: condition on {item['path']!r} needs exactly one operator, has {ops}"
-            )
+            raise RuleError(f"{path}: condition on {item['path']!r} needs exactly one operator, has {ops}")
         _validate_argument(path, item, ops[0], tables, params)
 
 
@@ -259,6 +253,4 @@ def _validate_message(path: Path, message: str) -> None:
         raise RuleError(f"{path}: bad message template: {exc}") from exc
     unknown = sorted(f for f in fields if f not in MESSAGE_FIELDS and not f.startswith("param_"))
     if unknown:
-        raise RuleError(
-            f"{path}: message uses unknown field(s) {unknown}; known: {sorted(MESSAGE_FIELDS)}"
-        )
+        raise RuleError(f"{path}: message uses unknown field(s) {unknown}; known: {sorted(MESSAGE_FIELDS)}")

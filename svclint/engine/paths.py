@@ -44,11 +44,7 @@ def _step(match: Match, segment: str) -> list[Match]:
         if segment.isdigit():
             index = int(segment)
             return [Match(value[index], _join(match.path, segment))] if index < len(value) else []
-        return [
-            m
-            for i, item in enumerate(value)
-            for m in _step(Match(item, _join(match.path, str(i))), segment)
-        ]
+        return [m for i, item in enumerate(value) for m in _step(Match(item, _join(match.path, str(i))), segment)]
     if isinstance(value, dict):
         if segment == "*":
             return [Match(child, _join(match.path, key), key) for key, child in value.items()]

@@ -29,9 +29,7 @@ class Table:
     def column(self, column: str, where: Mapping[str, Any] | None = None) -> list[Any]:
         return [row[column] for row in self.select(where) if row.get(column) is not None]
 
-    def find(
-        self, column: str, value: Any, where: Mapping[str, Any] | None = None
-    ) -> Mapping[str, Any] | None:
+    def find(self, column: str, value: Any, where: Mapping[str, Any] | None = None) -> Mapping[str, Any] | None:
         for row in self.select(where):
             if _same(row.get(column), value):
                 return row

@@ -103,19 +103,7 @@ class Opaque:
     loc: Location
 
 
-Expr = (
-    Lit
-    | Template
-    | Traversal
-    | Postfix
-    | Call
-    | Conditional
-    | TupleExpr
-    | ObjectExpr
-    | BinaryOp
-    | UnaryOp
-    | Opaque
-)
+Expr = Lit | Template | Traversal | Postfix | Call | Conditional | TupleExpr | ObjectExpr | BinaryOp | UnaryOp | Opaque
 
 
 @dataclass(slots=True)

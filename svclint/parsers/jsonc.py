@@ -93,9 +93,7 @@ class _Parser:
         starts = self.lines.starts
         line = bisect_right(starts, start)
         end_line = bisect_right(starts, end)
-        return Location(
-            self.path, line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1
-        )
+        return Location(self.path, line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1)
 
     def run(self) -> tuple[Node, list[Comment]]:
         comments: list[Comment] = []

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from svclint.model import Comment, Diagnostic, Location
+from svclint.model import Comment, Diagnostic, Location, mark_standalone
 from svclint.parsers.hcl_syntax import (
     Attribute,
     BinaryOp,
@@ -89,7 +89,7 @@ def parse(path: str, text: str) -> ConfigFile:
         body = builder.body(tree.children[0], 0)
     except (_Nesting, RecursionError):
         return _failed(path, 1, 1, "nesting too deep to parse")
-    return ConfigFile(path, body, builder.comments)
+    return ConfigFile(path, body, mark_standalone(builder.comments, text))
 
 
 def _token_message(exc: Any) -> str:
@@ -214,20 +214,14 @@ class _Builder:
         if kind == "expr_term":
             return self.term(tree, depth)
         if kind == "conditional":
-            parts = [
-                c for c in tree.children if not _is_token(c) and c.data != "new_line_or_comment"
-            ]
+            parts = [c for c in tree.children if not _is_token(c) and c.data != "new_line_or_comment"]
             self._comments_of(tree)
             cond, then, other = (self.expr(p, depth) for p in parts)
             return Conditional(cond, then, other, loc)
         if kind == "binary_op":
             self._comments_of(tree)
-            left, term = (
-                c for c in tree.children if not _is_token(c) and c.data != "new_line_or_comment"
-            )
-            op_node, right = (
-                c for c in term.children if not _is_token(c) and c.data != "new_line_or_comment"
-            )
+            left, term = (c for c in tree.children if not _is_token(c) and c.data != "new_line_or_comment")
+            op_node, right = (c for c in term.children if not _is_token(c) and c.data != "new_line_or_comment")
             op = str(op_node.children[0]).strip()
             return BinaryOp(op, self.expr(left, depth), self.expr(right, depth), loc)
         if kind == "unary_op":
@@ -246,9 +240,7 @@ class _Builder:
         kind = tree.data
         loc = self.loc(tree)
         if kind == "expr_term":
-            inner = [
-                c for c in tree.children if not _is_token(c) and c.data != "new_line_or_comment"
-            ]
+            inner = [c for c in tree.children if not _is_token(c) and c.data != "new_line_or_comment"]
             self._comments_of(tree)
             return self.expr(inner[0], depth)
         handler = _TERMS.get(kind)
@@ -272,9 +264,7 @@ class _Builder:
     def string(self, tree: Any, loc: Location, depth: int) -> Expr:
         parts = self.string_parts(tree, depth)
         if any(isinstance(p, Opaque) for p in parts):
-            return Opaque(
-                "template directive", tuple(p for p in parts if not isinstance(p, str)), loc
-            )
+            return Opaque("template directive", tuple(p for p in parts if not isinstance(p, str)), loc)
         if all(isinstance(p, str) for p in parts):
             return Lit("".join(str(p) for p in parts), loc)
         return Template(tuple(parts), loc)
@@ -298,9 +288,7 @@ class _Builder:
                 parts.append(self.expr(piece.children[1], depth))
             else:
                 inner = tuple(
-                    self.expr(c, depth)
-                    for c in piece.children
-                    if not _is_token(c) and c.data != "identifier"
+                    self.expr(c, depth) for c in piece.children if not _is_token(c) and c.data != "identifier"
                 )
                 parts.append(Opaque("template directive", inner, self.loc(piece)))
         merged: list[str | Expr] = []
@@ -380,11 +368,7 @@ class _Builder:
             expr = self.expr(index, depth)
             # `x[0]` is a plain step; `x["k"]` stays an expression so it is never mistaken
             # for the attribute access `x.k`.
-            if (
-                isinstance(expr, Lit)
-                and isinstance(expr.value, int)
-                and not isinstance(expr.value, bool)
-            ):
+            if isinstance(expr, Lit) and isinstance(expr.value, int) and not isinstance(expr.value, bool):
                 return (expr.value,)
             return (expr,)
         # attr_splat / full_splat: "*" then the steps that follow it

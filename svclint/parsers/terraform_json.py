@@ -46,9 +46,7 @@ def parse(path: str, text: str) -> ConfigFile:
 def _failed(path: str, line: int, column: int, message: str) -> ConfigFile:
     from svclint.model import Diagnostic
 
-    return ConfigFile(
-        path, Body(), diagnostics=[Diagnostic(path, line, column, f"parse error: {message}")]
-    )
+    return ConfigFile(path, Body(), diagnostics=[Diagnostic(path, line, column, f"parse error: {message}")])
 
 
 def _entries(node: Node) -> list[tuple[str, Node]]:
@@ -81,9 +79,7 @@ def _terraform_block(node: Node) -> Block:
     block = _block("terraform", (), node)
     backends = dict(_entries(node)).get("backend")
     if backends is not None:
-        block.body.blocks.extend(
-            _block("backend", (name,), body) for name, body in _entries(backends)
-        )
+        block.body.blocks.extend(_block("backend", (name,), body) for name, body in _entries(backends))
     return block
 
 
@@ -127,8 +123,6 @@ def _relocated(value: Any, loc: Location) -> Any:
     if isinstance(value, tuple):
         return tuple(_relocated(v, loc) for v in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {
-            f.name: _relocated(getattr(value, f.name), loc) for f in dataclasses.fields(value)
-        }
+        changes = {f.name: _relocated(getattr(value, f.name), loc) for f in dataclasses.fields(value)}
         return dataclasses.replace(value, **changes)
     return value

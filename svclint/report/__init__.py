@@ -15,6 +15,8 @@ FORMATS: dict[str, str] = {
     "text": "svclint.report.text",
     "json": "svclint.report.json",
     "sarif": "svclint.report.sarif",
+    "github": "svclint.report.github",
+    "markdown": "svclint.report.markdown",
 }
 
 

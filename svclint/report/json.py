@@ -17,8 +17,7 @@ def render(result: LintResult, stream: TextIO, context: ReportContext) -> None:
             "files": result.files,
             "findings": len(result.findings),
             "by_severity": {
-                s: sum(1 for f in result.findings if f.severity == s)
-                for s in ("error", "warning", "note")
+                s: sum(1 for f in result.findings if f.severity == s) for s in ("error", "warning", "note")
             },
             "diagnostics": len(result.diagnostics),
         },

@@ -38,9 +38,7 @@ def sarif_log(result: LintResult, context: ReportContext) -> dict[str, Any]:
         notifications.append(
             {
                 "level": "warning",
-                "message": {
-                    "text": f"Only the first {MAX_RESULTS} of {len(findings)} results were written."
-                },
+                "message": {"text": f"Only the first {MAX_RESULTS} of {len(findings)} results were written."},
             }
         )
         findings = findings[:MAX_RESULTS]
@@ -67,11 +65,7 @@ def _sentence(text: str) -> str:
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
-    severity = (
-        rule.security_severity
-        if rule.security_severity is not None
-        else _SECURITY_SEVERITY[rule.severity]
-    )
+    severity = rule.security_severity if rule.security_severity is not None else _SECURITY_SEVERITY[rule.severity]
     tags = ["security", "azure", "entra", *rule.dialects, *rule.tags]
     return {
         "id": rule.id,

@@ -15,9 +15,11 @@ _BOLD, _RESET = "\033[1m", "\033[0m"
 
 def render(result: LintResult, stream: TextIO, context: ReportContext) -> None:
     items: list[Finding | Diagnostic] = [*result.diagnostics, *result.findings]
-    items.sort(key=lambda i: (_path(i), _line(i), 0 if isinstance(i, Diagnostic) else 1))
+    items.sort(key=lambda i: (_path(i), *_position(i), 0 if isinstance(i, Diagnostic) else 1))
     for item in items:
         stream.write(_line_for(item, context.color) + "\n")
+    for entry in result.fixed:
+        stream.write(f"fixed since the baseline: {entry}\n")
     stream.write(summary_line(result) + "\n")
 
 
@@ -25,8 +27,8 @@ def _path(item: Finding | Diagnostic) -> str:
     return item.loc.path if isinstance(item, Finding) else item.path
 
 
-def _line(item: Finding | Diagnostic) -> int:
-    return item.loc.line if isinstance(item, Finding) else item.line
+def _position(item: Finding | Diagnostic) -> tuple[int, int]:
+    return (item.loc.line, item.loc.column) if isinstance(item, Finding) else (item.line, item.column)
 
 
 def _line_for(item: Finding | Diagnostic, color: bool) -> str:

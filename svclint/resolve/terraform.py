@@ -55,11 +55,7 @@ def build_module(
         if instance_scope is None:
             continue  # count = 0 or an empty for_each: nothing is deployed
         body = body_node(item.block.body, instance_scope, item.block.loc)
-        resources.append(
-            Resource(
-                "terraform", item.type, item.address, body, item.block.loc, item.mode, module_dir
-            )
-        )
+        resources.append(Resource("terraform", item.type, item.address, body, item.block.loc, item.mode, module_dir))
     return resources
 
 
@@ -72,12 +68,8 @@ def _declarations(body: Body) -> Iterable[_Declared]:
             yield _Declared(block, labels[0], f"data.{labels[0]}.{labels[1]}", "data")
         elif block.type == "provider" and len(labels) == 1:
             alias = block.body.attributes.get("alias")
-            suffix = (
-                f".{alias.expr.value}" if alias is not None and hasattr(alias.expr, "value") else ""
-            )
-            yield _Declared(
-                block, f"provider.{labels[0]}", f"provider.{labels[0]}{suffix}", "config"
-            )
+            suffix = f".{alias.expr.value}" if alias is not None and hasattr(alias.expr, "value") else ""
+            yield _Declared(block, f"provider.{labels[0]}", f"provider.{labels[0]}{suffix}", "config")
         elif block.type == "module" and len(labels) == 1:
             yield _Declared(block, "module", f"module.{labels[0]}", "config")
         elif block.type == "terraform":
@@ -119,11 +111,7 @@ def _instance_scope(body: Body, scope: Scope) -> Scope | None:
         count = evaluate(count_attr.expr, scope)
         if count.value == 0:
             return None
-        index = (
-            Node(0, count_attr.loc)
-            if count.value == 1
-            else Node(Unknown("count.index"), count_attr.loc)
-        )
+        index = Node(0, count_attr.loc) if count.value == 1 else Node(Unknown("count.index"), count_attr.loc)
         return scope.with_bound(count=Node({"index": index}, count_attr.loc))
     each_attr = body.attributes.get("for_each")
     if each_attr is not None:
@@ -134,9 +122,7 @@ def _instance_scope(body: Body, scope: Scope) -> Scope | None:
         if items is not None and len(items) == 1:
             key, value = items[0]
             return scope.with_bound(each=Node({"key": key, "value": value}, each_attr.loc))
-        unknown = Node(
-            Unknown("each is one of several instances"), each_attr.loc, collection.all_refs()
-        )
+        unknown = Node(Unknown("each is one of several instances"), each_attr.loc, collection.all_refs())
         return scope.with_bound(each=Node({"key": unknown, "value": unknown}, each_attr.loc))
     return scope
 

@@ -168,9 +168,7 @@ def _traversal(expr: Traversal, scope: Scope) -> Node:
         name = steps[0]
         found = scope.variables.get(name)
         base = (
-            Node(Unknown(f"var.{name} is not declared"), expr.loc)
-            if found is None
-            else relocate(found, expr.loc, text)
+            Node(Unknown(f"var.{name} is not declared"), expr.loc) if found is None else relocate(found, expr.loc, text)
         )
         return _walk(base, steps[1:], scope, expr.loc)
     if root == "local" and steps and isinstance(steps[0], str):
@@ -213,9 +211,7 @@ def _resource_reference(expr: Traversal, scope: Scope, text: str) -> Node:
 
 
 def _path_text(steps: list[str | int | Expr]) -> str:
-    return ".".join(
-        s if isinstance(s, str) else str(s) if isinstance(s, int) else "?" for s in steps
-    )
+    return ".".join(s if isinstance(s, str) else str(s) if isinstance(s, int) else "?" for s in steps)
 
 
 def _walk(node: Node, steps: tuple[str | int | Expr, ...], scope: Scope, loc: Location) -> Node:
@@ -283,9 +279,7 @@ def _apply(name: str, args: list[Node], loc: Location) -> Node:
         if any(isinstance(a.value, Unknown) for a in args):
             return unknown(f"argument of {name}() is unknown", loc, *args)
         result = structural(args, loc)
-        return Node(
-            result.value, result.loc, tuple(dict.fromkeys((*result.refs, *refs))), result.text
-        )
+        return Node(result.value, result.loc, tuple(dict.fromkeys((*result.refs, *refs))), result.text)
     scalar = SCALAR.get(name)
     if scalar is None:
         return unknown(f"{name}() is not evaluated by svclint", loc, *args)
@@ -390,11 +384,7 @@ def collect_refs(expr: Expr, scope: Scope) -> tuple[Ref, ...]:
     stack: list[Expr] = [expr]
     while stack:
         item = stack.pop()
-        if (
-            isinstance(item, Traversal)
-            and _names_resource(item.root)
-            and item.root not in scope.bound
-        ):
+        if isinstance(item, Traversal) and _names_resource(item.root) and item.root not in scope.bound:
             found.extend(_resource_reference(item, scope, traversal_text(item)).refs)
         stack.extend(sub_expressions(item))
     return tuple(dict.fromkeys(found))

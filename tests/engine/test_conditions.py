@@ -19,9 +19,7 @@ NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
 
 def node(value: Any, refs: tuple[Ref, ...] = ()) -> Node:
     if isinstance(value, dict):
-        return Node(
-            {k: node(v) if not isinstance(v, Node) else v for k, v in value.items()}, LOC, refs
-        )
+        return Node({k: node(v) if not isinstance(v, Node) else v for k, v in value.items()}, LOC, refs)
     if isinstance(value, list):
         return Node([node(v) if not isinstance(v, Node) else v for v in value], LOC, refs)
     return Node(value, LOC, refs)
@@ -114,18 +112,13 @@ def test_principal_scope_and_table_lookups() -> None:
                 (Ref("azurerm_user_assigned_identity.u", "principal_id"),),
             ),
             "user": Node(Unknown("after apply"), LOC, (Ref("azuread_user.p", "object_id"),)),
-            "scope": Node(
-                Unknown("after apply"), LOC, (Ref("data.azurerm_subscription.current", "id"),)
-            ),
+            "scope": Node(Unknown("after apply"), LOC, (Ref("data.azurerm_subscription.current", "id"),)),
             "rg": "/subscriptions/0000/resourceGroups/rg",
-            "role_id": "/providers/Microsoft.Authorization/roleDefinitions/"
-            "B24988AC-6180-42A0-AB88-20F7382DD24C",
+            "role_id": "/providers/Microsoft.Authorization/roleDefinitions/B24988AC-6180-42A0-AB88-20F7382DD24C",
         }
     )
     assert check({"path": "principal_id", "principal": ["managed_identity"]}, ra) is True
-    assert (
-        check({"path": "user", "principal": ["managed_identity", "service_principal"]}, ra) is False
-    )
+    assert check({"path": "user", "principal": ["managed_identity", "service_principal"]}, ra) is False
     assert check({"path": "u", "principal": ["user"]}, resource({"u": UNKNOWN})) is None
     assert check({"path": "scope", "scope_class": ["subscription"]}, ra) is True
     assert check({"path": "rg", "scope_class": ["subscription"]}, ra) is False

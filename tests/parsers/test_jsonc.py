@@ -213,8 +213,7 @@ def test_matches_json_module_on_a_generated_document() -> None:
     data = {
         "$schema": "https://schema.management.azure.com/deploymentTemplate.json#",
         "resources": [
-            {"type": "Microsoft.Web/sites", "name": f"[concat('s', {i})]", "n": i, "f": i / 7}
-            for i in range(200)
+            {"type": "Microsoft.Web/sites", "name": f"[concat('s', {i})]", "n": i, "f": i / 7} for i in range(200)
         ],
         "unicode": "é \u2028 \U0001f600",
     }

@@ -79,9 +79,7 @@ def test_template_directives_and_for_expressions_are_opaque_but_keep_references(
     text = 'x = [for s in azurerm_subnet.all : s.id]\ny = "%{if var.a}b%{endif}"\n'
     attrs = parse("m.tf", text).body.attributes
     assert isinstance(attrs["x"].expr, Opaque)
-    assert any(
-        isinstance(e, Traversal) and e.root == "azurerm_subnet" for e in attrs["x"].expr.inner
-    )
+    assert any(isinstance(e, Traversal) and e.root == "azurerm_subnet" for e in attrs["x"].expr.inner)
     assert isinstance(attrs["y"].expr, Opaque)
 
 
@@ -93,9 +91,7 @@ def test_escapes_are_decoded() -> None:
 
 def test_syntax_error_is_one_diagnostic_with_position() -> None:
     parsed = parse("bad.tf", 'resource "a" "b" {\n  x = \n}\n')
-    assert [str(d) for d in parsed.diagnostics] == [
-        "bad.tf:2:7: parse error: unexpected '}'; expected an expression"
-    ]
+    assert [str(d) for d in parsed.diagnostics] == ["bad.tf:2:7: parse error: unexpected '}'; expected an expression"]
     assert parsed.body.blocks == []
 
 

@@ -66,9 +66,7 @@ def test_results_point_at_attributes_with_relative_uris(
     assert rule["name"] != rule["id"]
 
 
-def test_fingerprints_ignore_line_moves(
-    all_rules: tuple[list[Rule], dict[str, Table]], tmp_path: Path
-) -> None:
+def test_fingerprints_ignore_line_moves(all_rules: tuple[list[Rule], dict[str, Table]], tmp_path: Path) -> None:
     source = (FIXTURES / "demo" / "main.tf").read_text()
     (tmp_path / "main.tf").write_text(source)
     (tmp_path / "variables.tf").write_text((FIXTURES / "demo" / "variables.tf").read_text())

@@ -22,10 +22,7 @@ def _value(resource: Resource, name: str) -> object:
 
 
 def test_variables_take_tfvars_over_defaults_and_later_files_win() -> None:
-    source = (
-        'variable "a" { default = "d" }\nvariable "b" {}\n'
-        'resource "x_y" "z" {\n  a = var.a\n  b = var.b\n}\n'
-    )
+    source = 'variable "a" { default = "d" }\nvariable "b" {}\nresource "x_y" "z" {\n  a = var.a\n  b = var.b\n}\n'
     assert _value(_resources(source)["x_y.z"], "a") == "d"
     assert isinstance(_value(_resources(source)["x_y.z"], "b"), Unknown)
     resolved = _resources(source, 'a = "one"\nb = "two"\n', 'b = "three"\n')["x_y.z"]
@@ -57,10 +54,7 @@ resource "x_y" "z" {
 
 
 def test_unknown_condition_keeps_references_from_both_branches() -> None:
-    source = (
-        'variable "c" {}\n'
-        'resource "x_y" "z" {\n  p = var.c ? azurerm_a.one.id : azurerm_b.two.id\n}\n'
-    )
+    source = 'variable "c" {}\nresource "x_y" "z" {\n  p = var.c ? azurerm_a.one.id : azurerm_b.two.id\n}\n'
     node = _resources(source)["x_y.z"].body.value["p"]
     assert isinstance(node.value, Unknown)
     assert set(node.all_refs()) == {Ref("azurerm_a.one", "id"), Ref("azurerm_b.two", "id")}
@@ -141,10 +135,7 @@ def test_self_referencing_locals_are_unknown_not_a_crash() -> None:
 
 
 def test_providers_and_backends_are_resources_too() -> None:
-    source = (
-        'provider "azurerm" {\n  features {}\n}\n'
-        'terraform {\n  backend "azurerm" { key = "k" }\n}\n'
-    )
+    source = 'provider "azurerm" {\n  features {}\n}\nterraform {\n  backend "azurerm" { key = "k" }\n}\n'
     resources = _resources(source)
     assert resources["provider.azurerm"].type == "provider.azurerm"
     assert resources["terraform.backend.azurerm"].body.plain() == {"key": "k"}
