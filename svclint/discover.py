@@ -10,7 +10,7 @@ from pathlib import Path
 
 SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", ".svn", ".hg", "__pycache__"})
 
-KINDS: dict[str, str] = {".tf": "terraform", ".tf.json": "terraform-json"}
+KINDS: dict[str, str] = {".tf": "terraform", ".tf.json": "terraform-json", ".json": "json", ".jsonc": "json"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
-from svclint.discover import discover, kind_of
+from svclint.discover import SourceFile, discover, kind_of
 from svclint.engine.evaluate import Settings, run_rules
 from svclint.engine.graph import Graph
 from svclint.engine.loader import Rule
 from svclint.engine.tables import Table
-from svclint.model import Comment, Diagnostic, Finding, Resource
+from svclint.model import Comment, Diagnostic, Finding, Node, Resource, mark_standalone
 from svclint.parsers.hcl_syntax import Body, ConfigFile
 from svclint.resolve.terraform import build_module
 from svclint.source import display_path, read_text
@@ -66,6 +67,25 @@ class _Inputs:
         self.comments[shown] = parsed.comments
         return parsed
 
+    def json(self, path: Path) -> Node | None:
+        """A JSON document, or None for unreadable files that are not ARM templates (a broken
+        `package.json` is not svclint's business; a broken template is)."""
+        from svclint.parsers.jsonc import JsoncError, loads
+
+        shown = display_path(path)
+        text = read_text(path, shown)
+        if isinstance(text, Diagnostic):
+            self.diagnostics.append(text)
+            return None
+        try:
+            root, comments = loads(text, shown)
+        except JsoncError as exc:
+            if "deploymenttemplate.json" in text[:4096].lower():
+                self.diagnostics.append(Diagnostic(shown, exc.line, exc.column, f"parse error: {exc.message}"))
+            return None
+        self.comments[shown] = mark_standalone(comments, text)
+        return root
+
 
 def lint(options: Options, rules: list[Rule], tables: dict[str, Table], settings: Settings) -> LintResult:
     for path in options.paths:
@@ -78,8 +98,15 @@ def lint(options: Options, rules: list[Rule], tables: dict[str, Table], settings
     resources: list[Resource] = []
     for directory in directories:
         resources.extend(_terraform_module(directory, var_files, options.now, inputs))
+    templates = [item.path for item in selected if item.kind == "json"]
+    linted = [item for item in selected if item.kind != "json"]
+    for path in templates:
+        found = _arm_template(path, inputs)
+        if found is not None:
+            resources.extend(found)
+            linted.append(SourceFile(path, "arm"))
     # Findings and problems are reported for the files asked about; the rest was context.
-    reported = {display_path(item.path) for item in selected} | {display_path(p) for p in options.var_files}
+    reported = {display_path(item.path) for item in linted} | {display_path(p) for p in options.var_files}
     findings = [f for f in run_rules(rules, Graph(resources), tables, settings) if f.loc.path in reported]
     findings.sort(key=lambda f: (f.loc.path, f.loc.line, f.loc.column, f.rule_id))
     diagnostics = sorted(
@@ -87,7 +114,7 @@ def lint(options: Options, rules: list[Rule], tables: dict[str, Table], settings
         key=lambda d: (d.path, d.line, d.column),
     )
     comments = {p: c for p, c in inputs.comments.items() if p in reported}
-    return LintResult(findings, diagnostics, rules, len(selected), resources, comments)
+    return LintResult(findings, diagnostics, rules, len(linted), resources, comments)
 
 
 def _terraform_module(directory: Path, extra_vars: list[ConfigFile], now: datetime, inputs: _Inputs) -> list[Resource]:
@@ -97,3 +124,22 @@ def _terraform_module(directory: Path, extra_vars: list[ConfigFile], now: dateti
     auto = [directory / "terraform.tfvars", *sorted(directory.glob("*.auto.tfvars"))]
     var_files = [inputs.parse(p) for p in auto if p.is_file()] + extra_vars
     return build_module(files, var_files, now, display_path(directory))
+
+
+def _arm_template(path: Path, inputs: _Inputs) -> list[Resource] | None:
+    """Resources of an ARM template, with values from `<name>.parameters.json` beside it;
+    None when the file is JSON but not a template."""
+    from svclint.resolve import arm
+
+    root = inputs.json(path)
+    if root is None or not arm.is_template(root):
+        return None
+    values: dict[str, Any] = {}
+    params_file = path.with_name(path.name[: -len(path.suffix)] + ".parameters.json")
+    if params_file.is_file():
+        params = inputs.json(params_file)
+        if params is not None and arm.is_parameters(params):
+            values = arm.parameter_values(params)
+    resources = arm.build_template(root, values, display_path(path))
+    inputs.comments.setdefault(display_path(path), []).extend(arm.metadata_suppressions(resources))
+    return resources

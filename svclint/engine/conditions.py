@@ -104,7 +104,7 @@ def _referenced_by(spec: Mapping[str, Any], resource: Resource, ctx: Context) ->
     for type_name in spec["types"]:
         for other in ctx.graph.in_module(resource.module_dir, type_name):
             for match in select(other.body, spec["path"]):
-                if not any(r.address == resource.address for r in match.node.all_refs()):
+                if not any(ctx.graph.refers_to(other, r, resource) for r in match.node.all_refs()):
                     continue
                 where = spec.get("where")
                 outcome = evaluate(where, other, ctx) if where else Outcome(True)
@@ -127,8 +127,11 @@ def _leaf(condition: Mapping[str, Any], resource: Resource, ctx: Context) -> Out
     truth: Truth = False
     for match in matches:
         node = match.node
+        guid = _partial_guid(node, transforms)
         if op in _NODE_OPS:
             result = test(node, argument, resource, ctx, match)
+        elif guid is not None:
+            result = test(guid, argument, resource, ctx, match)
         elif isinstance(node.value, Unknown):
             result = _partial_match(node.value, argument) if op == "matches" else None
         else:
@@ -177,6 +180,14 @@ def _has(node: Node, condition: Mapping[str, Any], resource: Resource, ctx: Cont
         prefix = f"{match.path}." if match.path else ""
         outcome.witness = Match(outcome.witness.node, prefix + outcome.witness.path, outcome.witness.key)
     return outcome
+
+
+def _partial_guid(node: Node, transforms: Any) -> str | None:
+    """`trailing_guid` of a partly known ID (`concat(subscription().id, '/.../<guid>')`)."""
+    if "trailing_guid" not in transforms or not isinstance(node.value, Unknown) or node.value.partial is None:
+        return None
+    found = _GUID_AT_END.search(node.value.partial)
+    return found.group(1).lower() if found else None
 
 
 def _partial_match(value: Unknown, pattern: str) -> Truth:
@@ -314,7 +325,8 @@ def _references(node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Co
     wanted = [t.casefold() for t in spec["types"]]
     pattern = spec.get("attribute")
     for ref in refs:
-        if ref_type(ref).casefold() in wanted and (pattern is None or fnmatch.fnmatch(ref.attribute, pattern)):
+        attribute_ok = pattern is None or fnmatch.fnmatch(ref.attribute.casefold(), pattern.casefold())
+        if ctx.graph.type_of(resource, ref) in wanted and attribute_ok:
             ctx.facts["target"] = ref.address
             return True
     if not refs and isinstance(node.value, Unknown):
@@ -327,7 +339,7 @@ def _target(node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Contex
     truth: Truth = None if isinstance(node.value, Unknown) else False
     types = [t.casefold() for t in spec.get("types", ())]
     for ref in node.all_refs():
-        if types and ref_type(ref).casefold() not in types:
+        if types and ctx.graph.type_of(resource, ref) not in types:
             continue
         other = ctx.graph.target(resource, ref)
         if other is None:
@@ -343,19 +355,26 @@ def _target(node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Contex
     return truth
 
 
-def _classify(node: Node, table: Table, ctx: Context) -> str:
+def _ref_matches(row: Mapping[str, Any], ref_type_name: str, attribute: str) -> bool:
+    """A table row's `type` and `attribute` globs against a reference (case-insensitively)."""
+    return fnmatch.fnmatch(ref_type_name, str(row["type"]).casefold()) and fnmatch.fnmatch(
+        attribute.casefold(), str(row["attribute"]).casefold()
+    )
+
+
+def _classify(node: Node, table: Table, resource: Resource, ctx: Context) -> str:
     for ref in node.all_refs():
+        type_name = ctx.graph.type_of(resource, ref)
         for row in table.rows:
-            if fnmatch.fnmatch(ref_type(ref).casefold(), str(row["type"]).casefold()) and fnmatch.fnmatch(
-                ref.attribute, str(row["attribute"])
-            ):
-                ctx.facts.setdefault("principal_ref", ref.address)
+            if _ref_matches(row, type_name, ref.attribute):
+                declared = ctx.graph.target(resource, ref)
+                ctx.facts.setdefault("principal_ref", declared.address if declared else ref.address)
                 return str(row["kind"])
     return "unknown"
 
 
 def _principal(node: Node, kinds: list[str], resource: Resource, ctx: Context, match: Match) -> Truth:
-    kind = _classify(node, ctx.tables["principal_kinds"], ctx)
+    kind = _classify(node, ctx.tables["principal_kinds"], resource, ctx)
     ctx.facts["principal"] = kind.replace("_", " ")
     named = ctx.facts.get("principal_ref") or node.text or str(node.value)
     label = "principal" if kind == "unknown" else ctx.facts["principal"]
@@ -366,14 +385,14 @@ def _principal(node: Node, kinds: list[str], resource: Resource, ctx: Context, m
 
 
 def _scope_class(node: Node, classes: list[str], resource: Resource, ctx: Context, match: Match) -> Truth:
-    found = scope_of(node, ctx.tables["scope_classes"])
+    found = scope_of(node, ctx.tables["scope_classes"], [ctx.graph.type_of(resource, r) for r in node.all_refs()])
     if found is None:
         return None
     ctx.facts["scope"] = found.replace("_", " ")
     return found in classes
 
 
-def scope_of(node: Node, table: Table) -> str | None:
+def scope_of(node: Node, table: Table, ref_types: list[str] | None = None) -> str | None:
     """The scope class of a scope value: from its literal text, else from what it references.
 
     In a template such as `/subscriptions/${var.id}` each unknown part is taken to be one path
@@ -387,11 +406,11 @@ def scope_of(node: Node, table: Table) -> str | None:
             if compiled(str(row["pattern"])).search(text):
                 return str(row["class"])
         return None
-    for ref in node.all_refs():
+    refs = node.all_refs()
+    types = ref_types if ref_types is not None else [ref_type(r).casefold() for r in refs]
+    for ref, type_name in zip(refs, types):
         for row in table.select({"match": "reference"}):
-            if fnmatch.fnmatch(ref_type(ref).casefold(), str(row["type"]).casefold()) and fnmatch.fnmatch(
-                ref.attribute, str(row["attribute"])
-            ):
+            if _ref_matches(row, type_name, ref.attribute):
                 return str(row["class"])
     return None
 
@@ -402,7 +421,10 @@ def _in_table(value: Any, spec: Mapping[str, Any], resource: Resource, ctx: Cont
     if row is None:
         return False
     where = spec.get("where") or {}
-    if all(_equal(row.get(k), v) for k, v in where.items()):
+    if all(
+        any(_equal(row.get(k), x) for x in v) if isinstance(v, list) else _equal(row.get(k), v)
+        for k, v in where.items()
+    ):
         ctx.facts[spec["table"]] = str(row.get("name", value))
         return True
     return False

@@ -1,7 +1,9 @@
 """The resources of a run, indexed for rules: by type, and by address within a module.
 
-Terraform addresses are unique only inside a module directory, and Bicep symbolic names only
-inside a file, so every lookup is scoped by `Resource.module_dir`.
+Terraform addresses are unique only inside a module directory, ARM names and Bicep symbolic
+names only inside a file, so every lookup is scoped by `Resource.module_dir`. ARM
+expressions name resources in several ways (symbolic name, resource name, resource ID with
+unknown parts), so ARM resources are also indexed by their `meta["aliases"]`.
 """
 
 from __future__ import annotations
@@ -12,8 +14,27 @@ from collections.abc import Iterable
 from svclint.model import Ref, Resource
 
 
+def arm_type_name(address: str) -> tuple[str, str] | None:
+    """(type, name) from an ARM resource ID or `Type/name` text, e.g. `Microsoft.Web/sites/slots`
+    and `app/staging` from `/subscriptions/.../providers/Microsoft.Web/sites/app/slots/staging`."""
+    parts = [p for p in address.split("/") if p]
+    lowered = [p.casefold() for p in parts]
+    if "providers" in lowered:
+        parts = parts[len(lowered) - lowered[::-1].index("providers") :]
+    if len(parts) < 3 or "." not in parts[0]:
+        return None
+    types, names = parts[1::2], parts[2::2]
+    return f"{parts[0]}/{'/'.join(types)}", "/".join(names)
+
+
 def ref_type(ref: Ref) -> str:
-    """The resource type a reference points at: `data.azuread_user.x` -> `data.azuread_user`."""
+    """The resource type a reference points at, from the address alone:
+    `data.azuread_user.x` -> `data.azuread_user`; an ARM resource ID -> its ARM type."""
+    if ref.address.startswith("@"):
+        return ref.address
+    if "/" in ref.address:
+        parsed = arm_type_name(ref.address)
+        return parsed[0] if parsed else ref.address
     parts = ref.address.split(".")
     if parts[0] == "data" and len(parts) >= 2:
         return f"data.{parts[1]}"
@@ -28,6 +49,8 @@ class Graph:
         for resource in self.resources:
             self._by_type[type_key(resource)].append(resource)
             self._by_address[(resource.module_dir, resource.address)] = resource
+            for alias in resource.meta.get("aliases", ()):
+                self._by_address.setdefault((resource.module_dir, alias.casefold()), resource)
 
     def of_type(self, type_name: str) -> list[Resource]:
         return self._by_type.get(type_name.casefold(), [])
@@ -36,7 +59,21 @@ class Graph:
         return [r for r in self.of_type(type_name) if r.module_dir == module_dir]
 
     def target(self, source: Resource, ref: Ref) -> Resource | None:
-        return self._by_address.get((source.module_dir, ref.address))
+        """The resource a reference points at, if the same module declares it."""
+        found = self._by_address.get((source.module_dir, ref.address))
+        if found is None and source.dialect == "arm":
+            parsed = arm_type_name(ref.address)
+            key = f"{parsed[0]}/{parsed[1]}" if parsed else ref.address
+            found = self._by_address.get((source.module_dir, key.casefold()))
+        return found
+
+    def type_of(self, source: Resource, ref: Ref) -> str:
+        """The type a reference points at: the declared resource's, else read off the address."""
+        found = self.target(source, ref)
+        return type_key(found) if found is not None else ref_type(ref).casefold()
+
+    def refers_to(self, source: Resource, ref: Ref, resource: Resource) -> bool:
+        return ref.address == resource.address or self.target(source, ref) is resource
 
 
 def type_key(resource: Resource) -> str:
