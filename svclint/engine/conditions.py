@@ -408,7 +408,7 @@ def scope_of(node: Node, table: Table, ref_types: list[str] | None = None) -> st
         return None
     refs = node.all_refs()
     types = ref_types if ref_types is not None else [ref_type(r).casefold() for r in refs]
-    for ref, type_name in zip(refs, types):
+    for ref, type_name in zip(refs, types, strict=True):
         for row in table.select({"match": "reference"}):
             if _ref_matches(row, type_name, ref.attribute):
                 return str(row["class"])

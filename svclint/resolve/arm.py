@@ -165,7 +165,7 @@ def resource_id(type_name: str, name: str) -> str:
     """`Microsoft.Web/sites/slots` + `app/staging` -> `Microsoft.Web/sites/app/slots/staging`."""
     namespace, _, types = type_name.partition("/")
     parts = [namespace]
-    for kind, part in zip(types.split("/"), name.split("/")):
+    for kind, part in zip(types.split("/"), name.split("/"), strict=False):
         parts += [kind, part]
     return "/".join(parts)
 
