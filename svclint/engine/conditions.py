@@ -99,21 +99,47 @@ def _any(items: list[Mapping[str, Any]], resource: Resource, ctx: Context) -> Ou
 
 
 def _referenced_by(spec: Mapping[str, Any], resource: Resource, ctx: Context) -> Outcome:
-    """TRUE when another resource of `types` names this one at `path` (and `where` holds)."""
-    truth: Truth = False
-    for type_name in spec["types"]:
-        for other in ctx.graph.in_module(resource.module_dir, type_name):
-            for match in select(other.body, spec["path"]):
-                if not any(ctx.graph.refers_to(other, r, resource) for r in match.node.all_refs()):
-                    continue
-                where = spec.get("where")
-                outcome = evaluate(where, other, ctx) if where else Outcome(True)
-                if outcome.truth:
-                    ctx.facts["referrer"] = other.address
-                    return Outcome(True)
-                if outcome.truth is None:
-                    truth = None
-    return Outcome(truth)
+    """TRUE when other resources of `types` name this one at `path` (and `where` holds).
+
+    With `count`, the referrers are counted (a resource with a known `count`/`for_each`
+    counts once per instance) and the number is compared: `count: {gt: 20}`.
+    """
+    referrers: list[Resource] = []
+    unsure = False
+    for other in _candidates(resource, spec["types"], ctx):
+        if not any(
+            ctx.graph.refers_to(other, r, resource) for m in select(other.body, spec["path"]) for r in m.node.all_refs()
+        ):
+            continue
+        where = spec.get("where")
+        outcome = evaluate(where, other, ctx) if where else Outcome(True)
+        if outcome.truth:
+            referrers.append(other)
+        unsure = unsure or outcome.truth is None or other.meta.get("instances") is None
+    if referrers:
+        ctx.facts["referrer"] = referrers[0].address
+    counting = spec.get("count")
+    if counting is None:
+        return Outcome(True) if referrers else Outcome(None if unsure else False)
+    total = sum(r.meta.get("instances") or 1 for r in referrers)
+    ctx.facts["count"] = str(total)
+    verdict = _compare_count(total, _param(counting, ctx))
+    # An unknown instance count can only raise the total: a "more than" verdict that already
+    # holds stands, anything else is unknown.
+    if unsure and not (verdict and any(k in counting for k in ("gt", "ge"))):
+        return Outcome(None)
+    return Outcome(verdict)
+
+
+def _candidates(resource: Resource, types: list[str], ctx: Context) -> list[Resource]:
+    if types == ["*"]:
+        return [r for r in ctx.graph.resources if r.module_dir == resource.module_dir and r is not resource]
+    return [r for t in types for r in ctx.graph.in_module(resource.module_dir, t)]
+
+
+def _compare_count(total: int, spec: Mapping[str, Any]) -> bool:
+    tests = {"gt": total.__gt__, "ge": total.__ge__, "lt": total.__lt__, "le": total.__le__, "equals": total.__eq__}
+    return all(tests[k](int(v)) for k, v in spec.items())
 
 
 def _leaf(condition: Mapping[str, Any], resource: Resource, ctx: Context) -> Outcome:

@@ -39,6 +39,7 @@ MESSAGE_FIELDS = frozenset(
         "limit",
         "scope",
         "azure_roles",
+        "count",
     }
 )
 

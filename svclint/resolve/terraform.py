@@ -55,8 +55,21 @@ def build_module(
         if instance_scope is None:
             continue  # count = 0 or an empty for_each: nothing is deployed
         body = body_node(item.block.body, instance_scope, item.block.loc)
-        resources.append(Resource("terraform", item.type, item.address, body, item.block.loc, item.mode, module_dir))
+        resource = Resource("terraform", item.type, item.address, body, item.block.loc, item.mode, module_dir)
+        resource.meta["instances"] = _instances(item.block.body, scope)
+        resources.append(resource)
     return resources
+
+
+def _instances(body: Body, scope: Scope) -> int | None:
+    """How many instances `count`/`for_each` make (1 without them), None when unknown."""
+    if "count" in body.attributes:
+        count = evaluate(body.attributes["count"].expr, scope).value
+        return count if isinstance(count, int) and not isinstance(count, bool) else None
+    if "for_each" in body.attributes:
+        items = _iteration(evaluate(body.attributes["for_each"].expr, scope))
+        return None if items is None else len(items)
+    return 1
 
 
 def _declarations(body: Body) -> Iterable[_Declared]:
@@ -72,7 +85,10 @@ def _declarations(body: Body) -> Iterable[_Declared]:
             yield _Declared(block, f"provider.{labels[0]}", f"provider.{labels[0]}{suffix}", "config")
         elif block.type == "module" and len(labels) == 1:
             yield _Declared(block, "module", f"module.{labels[0]}", "config")
+        elif block.type == "output" and len(labels) == 1:
+            yield _Declared(block, "output", f"output.{labels[0]}", "config")
         elif block.type == "terraform":
+            yield _Declared(block, "terraform", "terraform", "config")
             for inner in block.body.blocks:
                 if inner.type == "backend" and len(inner.labels) == 1:
                     name = inner.labels[0]
@@ -149,7 +165,10 @@ def body_node(body: Body, scope: Scope, loc: Location) -> Node:
         if block.type == "dynamic" and block.labels:
             _add_dynamic(out, block, scope)
         else:
-            _append(out, block.type, body_node(block.body, scope, block.loc))
+            inner = body_node(block.body, scope, block.loc)
+            if block.labels:  # `provisioner "local-exec" {}`, `backend "azurerm" {}`
+                inner.value["_labels"] = Node([Node(label, block.loc) for label in block.labels], block.loc)
+            _append(out, block.type, inner)
     return Node(out, loc)
 
 

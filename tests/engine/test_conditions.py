@@ -157,3 +157,20 @@ def test_has_reads_name_and_value_from_the_same_element() -> None:
         "has": {"all": [{"path": "@key", "equals": "K"}, {"path": ".", "equals": "v"}]},
     }
     assert check(keyed, resource({"m": {"K": "v"}})) is True
+
+
+def test_referenced_by_counts_instances() -> None:
+    app = resource({}, "azuread_application", "azuread_application.a")
+    ref = (Ref("azuread_application.a", "id"),)
+    fics = []
+    for i, instances in enumerate((1, 3, 2)):
+        fic = resource({"application_id": Node(Unknown("id"), LOC, ref)}, "x_fic", f"x_fic.f{i}")
+        fic.meta["instances"] = instances
+        fics.append(fic)
+    spec = {"types": ["x_fic"], "path": "application_id"}
+    assert check({"referenced_by": {**spec, "count": {"gt": 5}}}, app, *fics) is True
+    assert check({"referenced_by": {**spec, "count": {"gt": 6}}}, app, *fics) is False
+    fics[0].meta["instances"] = None  # a for_each over an unknown map
+    assert check({"referenced_by": {**spec, "count": {"gt": 5}}}, app, *fics) is True
+    assert check({"referenced_by": {**spec, "count": {"gt": 6}}}, app, *fics) is None
+    assert check({"referenced_by": {"types": ["*"], "path": "application_id"}}, app, *fics) is True
