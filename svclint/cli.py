@@ -65,6 +65,16 @@ def _guarded(func: Callable[..., int]) -> Callable[..., None]:
 
 
 _debug = click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks.")
+_output = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+_var_file = click.option(
+    "--var-file",
+    "var_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A .tfvars file applied to every Terraform module (repeatable).",
+)
+_exclude = click.option("--exclude", multiple=True, help="Glob of paths to skip while walking directories.")
+_now = click.option("--now", help="Clock for credential lifetimes (RFC 3339; default: now).")
 _rules_dir = click.option(
     "--rules-dir",
     "rules_dirs",
@@ -119,7 +129,7 @@ _config = click.option(
     help="text (default), json, sarif, github or markdown; repeat to write several, e.g. "
     "--format github --format sarif:svclint.sarif.",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@_output
 @_config
 @click.option(
     "--fail-on",
@@ -131,14 +141,8 @@ _config = click.option(
 @click.option("--select", multiple=True, help="Rule ids or prefixes to run (comma-separated; ALL for all).")
 @click.option("--ignore", multiple=True, help="Rule ids or prefixes to skip (comma-separated).")
 @_rules_dir
-@click.option(
-    "--var-file",
-    "var_files",
-    multiple=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A .tfvars file applied to every Terraform module (repeatable).",
-)
-@click.option("--exclude", multiple=True, help="Glob of paths to skip while walking directories.")
+@_var_file
+@_exclude
 @click.option("--strict", is_flag=True, help="Count conditions on unknown values as violations.")
 @click.option(
     "--baseline",
@@ -152,7 +156,7 @@ _config = click.option(
     help="Record all current findings in this file (exit 0).",
 )
 @click.option("--update-baseline", is_flag=True, help="Drop fixed entries from the --baseline file.")
-@click.option("--now", help="Lint clock for credential lifetimes (RFC 3339; default: now).")
+@_now
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: on a TTY).")
 @_debug
 @click.pass_context
@@ -204,3 +208,31 @@ def explain_command(**kwargs: Any) -> int:
     from svclint.commands.explain import explain
 
     return explain(**kwargs)
+
+
+@main.command("inventory")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "json", "csv", "mermaid"]),
+    default="markdown",
+    show_default=True,
+)
+@_output
+@_var_file
+@_exclude
+@_rules_dir
+@click.option(
+    "--fail-on-privileged",
+    is_flag=True,
+    help="Exit 1 when a workload identity holds a privileged role at subscription scope or above.",
+)
+@_now
+@_debug
+@_guarded
+def inventory_command(**kwargs: Any) -> int:
+    """List the service accounts PATHS declare: credentials, roles, permissions, users."""
+    from svclint.commands.inventory import inventory
+
+    return inventory(**kwargs)

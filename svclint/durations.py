@@ -70,3 +70,15 @@ def format_timestamp(value: datetime) -> str:
 def describe_days(delta: timedelta) -> str:
     days = delta.total_seconds() / 86400
     return f"{days:,.0f} days" if abs(days) >= 1 else f"{delta.total_seconds() / 3600:,.0f} hours"
+
+
+def lint_clock(now: str | None) -> datetime:
+    """The clock lifetimes are measured against: `--now`, else the current time."""
+    from svclint.errors import ConfigError
+
+    if now is None:
+        return datetime.now(timezone.utc)
+    parsed = parse_timestamp(now)
+    if parsed is None:
+        raise ConfigError(f"--now {now!r} is not an RFC 3339 timestamp")
+    return parsed

@@ -5,13 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
 from svclint import __version__, baseline, suppress
 from svclint.config import Config, load
-from svclint.durations import parse_timestamp
+from svclint.durations import lint_clock
 from svclint.engine.evaluate import Settings
 from svclint.engine.loader import Rule, load_rules
 from svclint.errors import ConfigError
@@ -34,7 +34,7 @@ def check(
     update_baseline: bool,
 ) -> int:
     targets = _targets(formats, output)
-    clock = _clock(now)
+    clock = lint_clock(now)
     paths = list(paths) or [Path()]
     config = load(config_file, paths, {k: v for k, v in overrides.items() if k != "baseline"})
     all_rules, tables = load_rules(config["rules-dirs"])
@@ -79,15 +79,6 @@ def _targets(formats: Sequence[str], output: Path | None) -> list[tuple[str, Pat
     if sum(1 for _, p in targets if p is None) > 1:
         raise ConfigError("only one --format may write to standard output; give the others a path (FORMAT:PATH)")
     return targets
-
-
-def _clock(now: str | None) -> datetime:
-    if now is None:
-        return datetime.now(timezone.utc)
-    parsed = parse_timestamp(now)
-    if parsed is None:
-        raise ConfigError(f"--now {now!r} is not an RFC 3339 timestamp")
-    return parsed
 
 
 def _known(config: Config, key: str, rules: Sequence[Rule]) -> None:

@@ -5,15 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
 from svclint.commands.check import exit_code
-from svclint.durations import parse_timestamp
+from svclint.durations import lint_clock
 from svclint.engine.evaluate import Settings
 from svclint.engine.loader import load_rules
-from svclint.errors import ConfigError
 from svclint.inventory import renderer
 from svclint.inventory.build import build_inventory
 from svclint.inventory.model import Inventory
@@ -33,7 +31,7 @@ def inventory(
 ) -> int:
     """Exit 1 with `fail_on_privileged` when a workload identity holds a privileged role at
     subscription scope or above; 2 when nothing could be read (as `check`)."""
-    clock = _clock(now)
+    clock = lint_clock(now)
     all_rules, tables = load_rules(rules_dirs)
     rules = select_rules(all_rules, [], [])  # the default rule set decides the findings shown
     options = Options(list(paths) or [Path()], list(exclude), list(var_files), now=clock)
@@ -50,12 +48,3 @@ def inventory(
 
 def _privileged(found: Inventory) -> bool:
     return any(account.privileged_at_broad_scope for account in found.accounts)
-
-
-def _clock(now: str | None) -> datetime:
-    if now is None:
-        return datetime.now(timezone.utc)
-    parsed = parse_timestamp(now)
-    if parsed is None:
-        raise ConfigError(f"--now {now!r} is not an RFC 3339 timestamp")
-    return parsed
