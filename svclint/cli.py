@@ -75,6 +75,19 @@ _var_file = click.option(
 )
 _exclude = click.option("--exclude", multiple=True, help="Glob of paths to skip while walking directories.")
 _now = click.option("--now", help="Clock for credential lifetimes (RFC 3339; default: now).")
+
+
+def _speed(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Cache and parallelism options, shared by the commands that parse files."""
+    func = click.option("--jobs", type=click.IntRange(min=1), help="Parser processes (default: CPU count).")(func)
+    func = click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Where parsed files are cached (default: the user cache directory).",
+    )(func)
+    return click.option("--no-cache", is_flag=True, help="Neither read nor write the parse cache.")(func)
+
+
 _rules_dir = click.option(
     "--rules-dir",
     "rules_dirs",
@@ -157,6 +170,7 @@ _config = click.option(
 )
 @click.option("--update-baseline", is_flag=True, help="Drop fixed entries from the --baseline file.")
 @_now
+@_speed
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: on a TTY).")
 @_debug
 @click.pass_context
@@ -229,6 +243,7 @@ def explain_command(**kwargs: Any) -> int:
     help="Exit 1 when a workload identity holds a privileged role at subscription scope or above.",
 )
 @_now
+@_speed
 @_debug
 @_guarded
 def inventory_command(**kwargs: Any) -> int:

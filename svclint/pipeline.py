@@ -17,6 +17,7 @@ from svclint.engine.graph import Graph
 from svclint.engine.loader import Rule
 from svclint.engine.tables import Table
 from svclint.model import Comment, Diagnostic, Finding, Node, Resource, mark_standalone
+from svclint.parse_cache import ParseCache, parse_files
 from svclint.parsers.hcl_syntax import Body, ConfigFile
 from svclint.resolve.terraform import build_module
 from svclint.source import display_path, read_text
@@ -31,6 +32,9 @@ class Options:
     var_files: list[Path] = field(default_factory=list)
     strict: bool = False
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    cache_dir: Path | None = None
+    """Where parsed files are cached; None disables the cache."""
+    jobs: int = 1
 
 
 @dataclass
@@ -51,21 +55,27 @@ class LintResult:
 class _Inputs:
     """What parsing produced besides syntax: file problems and comments, by path."""
 
+    cache: ParseCache = field(default_factory=lambda: ParseCache(None))
+    jobs: int = 1
     diagnostics: list[Diagnostic] = field(default_factory=list)
     comments: dict[str, list[Comment]] = field(default_factory=dict)
+    parsed: dict[Path, ConfigFile | Diagnostic] = field(default_factory=dict)
+
+    def prefetch(self, paths: list[Path]) -> None:
+        """Parse many files in one go: from the cache, else in parallel."""
+        todo = [p for p in dict.fromkeys(paths) if p not in self.parsed]
+        self.parsed.update(parse_files(todo, self.cache, self.jobs))
 
     def parse(self, path: Path) -> ConfigFile:
-        from svclint.parsers import parse_terraform
-
-        shown = display_path(path)
-        text = read_text(path, shown)
-        if isinstance(text, Diagnostic):
-            self.diagnostics.append(text)
-            return ConfigFile(shown, Body())
-        parsed = parse_terraform(shown, text)
-        self.diagnostics.extend(parsed.diagnostics)
-        self.comments[shown] = parsed.comments
-        return parsed
+        if path not in self.parsed:
+            self.prefetch([path])
+        result = self.parsed[path]
+        if isinstance(result, Diagnostic):
+            self.diagnostics.append(result)
+            return ConfigFile(result.path, Body())
+        self.diagnostics.extend(result.diagnostics)
+        self.comments[result.path] = result.comments
+        return result
 
     def json(self, path: Path) -> Node | None:
         """A JSON document, or None for unreadable files that are not ARM templates (a broken
@@ -92,9 +102,10 @@ def lint(options: Options, rules: list[Rule], tables: dict[str, Table], settings
         if not path.exists():
             raise FileNotFoundError(path)
     selected = list(discover(options.paths, options.exclude))
-    inputs = _Inputs()
-    var_files = [inputs.parse(p) for p in options.var_files]
+    inputs = _Inputs(ParseCache(options.cache_dir), options.jobs)
     directories = dict.fromkeys(item.path.parent for item in selected if item.kind in TERRAFORM_KINDS)
+    inputs.prefetch([*options.var_files, *(p for d in directories for p in _module_files(d))])
+    var_files = [inputs.parse(p) for p in options.var_files]
     resources: list[Resource] = []
     for directory in directories:
         resources.extend(_terraform_module(directory, var_files, options.now, inputs))
@@ -118,12 +129,27 @@ def lint(options: Options, rules: list[Rule], tables: dict[str, Table], settings
 
 
 def _terraform_module(directory: Path, extra_vars: list[ConfigFile], now: datetime, inputs: _Inputs) -> list[Resource]:
-    """Parse every configuration file of the directory, selected or not: they share one scope."""
-    names = sorted(p for p in directory.iterdir() if p.is_file() and kind_of(p) in TERRAFORM_KINDS)
-    files = [inputs.parse(p) for p in names]
-    auto = [directory / "terraform.tfvars", *sorted(directory.glob("*.auto.tfvars"))]
-    var_files = [inputs.parse(p) for p in auto if p.is_file()] + extra_vars
+    """Every configuration file of the directory, selected or not: they share one scope."""
+    files = [inputs.parse(p) for p in _config_files(directory)]
+    var_files = [inputs.parse(p) for p in _auto_var_files(directory)] + extra_vars
     return build_module(files, var_files, now, display_path(directory))
+
+
+def _auto_var_files(directory: Path) -> list[Path]:
+    auto = [directory / "terraform.tfvars", *sorted(directory.glob("*.auto.tfvars"))]
+    return [p for p in auto if p.is_file()]
+
+
+def _config_files(directory: Path) -> list[Path]:
+    try:
+        return sorted(p for p in directory.iterdir() if p.is_file() and kind_of(p) in TERRAFORM_KINDS)
+    except OSError:
+        return []
+
+
+def _module_files(directory: Path) -> list[Path]:
+    """What a module directory's resolution will read: its configuration and its tfvars."""
+    return [*_config_files(directory), *_auto_var_files(directory)]
 
 
 def _arm_template(path: Path, inputs: _Inputs) -> list[Resource] | None:

@@ -18,8 +18,8 @@ def display_path(path: Path) -> str:
         return path.as_posix()
 
 
-def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str | Diagnostic:
-    """The file's text with newlines normalised to `\\n`, or why it cannot be read."""
+def read_bytes(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | Diagnostic:
+    """The file's bytes, or why it cannot be read (too large, a directory, no permission)."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -29,14 +29,19 @@ def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str
                 1,
                 f"file skipped: {size / 1048576:.1f} MB exceeds the {max_bytes // 1048576} MB limit",
             )
-        data = path.read_bytes()
+        return path.read_bytes()
     except IsADirectoryError:
         return Diagnostic(shown, 1, 1, "cannot read file: is a directory")
     except PermissionError:
         return Diagnostic(shown, 1, 1, "cannot read file: permission denied")
     except OSError as exc:
         return Diagnostic(shown, 1, 1, f"cannot read file: {exc.strerror or exc}")
-    return decode(data, shown)
+
+
+def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str | Diagnostic:
+    """The file's text with newlines normalised to `\\n`, or why it cannot be read."""
+    data = read_bytes(path, shown, max_bytes)
+    return data if isinstance(data, Diagnostic) else decode(data, shown)
 
 
 def decode(data: bytes, shown: str) -> str | Diagnostic:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
@@ -32,6 +33,9 @@ def check(
     baseline_file: Path | None,
     write_baseline: Path | None,
     update_baseline: bool,
+    no_cache: bool = False,
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
 ) -> int:
     targets = _targets(formats, output)
     clock = lint_clock(now)
@@ -41,6 +45,7 @@ def check(
     rules = select_rules(all_rules, split_ids(config["select"]), split_ids(config["ignore"]))
     settings = Settings(clock, config["strict"], _severities(config, all_rules), _options(config, all_rules))
     options = Options(paths, config["exclude"], config["var-files"], config["strict"], clock)
+    options.cache_dir, options.jobs = parse_settings(no_cache, cache_dir, jobs)
     result = lint(options, rules, tables, settings)
     _suppress(result, config, clock.date(), all_rules)
     if write_baseline is not None:
@@ -149,3 +154,11 @@ def _render(result: LintResult, targets: list[tuple[str, Path | None]], color: b
                     raise ConfigError(f"{path}: cannot write report: {exc.strerror or exc}") from exc
             use_color = name == "text" and (color if color is not None else stream.isatty())
             reporter(name).render(result, stream, ReportContext(use_color, __version__))
+
+
+def parse_settings(no_cache: bool, cache_dir: Path | None, jobs: int | None) -> tuple[Path | None, int]:
+    """The parse cache directory (None: no cache) and the number of parser processes."""
+    from svclint.parse_cache import cache_dir_default
+
+    directory = None if no_cache else (cache_dir or cache_dir_default())
+    return directory, jobs or os.cpu_count() or 1

@@ -8,7 +8,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TextIO
 
-from svclint.commands.check import exit_code
+from svclint.commands.check import exit_code, parse_settings
 from svclint.durations import lint_clock
 from svclint.engine.evaluate import Settings
 from svclint.engine.loader import load_rules
@@ -28,6 +28,9 @@ def inventory(
     rules_dirs: Sequence[Path],
     fail_on_privileged: bool,
     now: str | None = None,
+    no_cache: bool = False,
+    cache_dir: Path | None = None,
+    jobs: int | None = None,
 ) -> int:
     """Exit 1 with `fail_on_privileged` when a workload identity holds a privileged role at
     subscription scope or above; 2 when nothing could be read (as `check`)."""
@@ -35,6 +38,7 @@ def inventory(
     all_rules, tables = load_rules(rules_dirs)
     rules = select_rules(all_rules, [], [])  # the default rule set decides the findings shown
     options = Options(list(paths) or [Path()], list(exclude), list(var_files), now=clock)
+    options.cache_dir, options.jobs = parse_settings(no_cache, cache_dir, jobs)
     result = lint(options, rules, tables, Settings(now=clock))
     found = build_inventory(result, tables, clock)
     with ExitStack() as stack:
