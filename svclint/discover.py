@@ -10,7 +10,14 @@ from pathlib import Path
 
 SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", ".svn", ".hg", "__pycache__"})
 
-KINDS: dict[str, str] = {".tf": "terraform", ".tf.json": "terraform-json", ".json": "json", ".jsonc": "json"}
+KINDS: dict[str, str] = {
+    ".tf": "terraform",
+    ".tf.json": "terraform-json",
+    ".json": "json",
+    ".jsonc": "json",
+    ".bicep": "bicep",
+    ".bicepparam": "bicepparam",
+}
 
 
 @dataclass(frozen=True, slots=True)

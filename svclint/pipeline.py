@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from svclint.discover import SourceFile, discover, kind_of
 from svclint.engine.evaluate import Settings, run_rules
@@ -21,6 +21,9 @@ from svclint.parse_cache import ParseCache, parse_files
 from svclint.parsers.hcl_syntax import Body, ConfigFile
 from svclint.resolve.terraform import build_module
 from svclint.source import display_path, read_text
+
+if TYPE_CHECKING:
+    from svclint.parsers.bicep_syntax import BicepFile
 
 TERRAFORM_KINDS = ("terraform", "terraform-json")
 
@@ -60,6 +63,7 @@ class _Inputs:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     comments: dict[str, list[Comment]] = field(default_factory=dict)
     parsed: dict[Path, ConfigFile | Diagnostic] = field(default_factory=dict)
+    bicep_files: dict[str, tuple[BicepFile, str]] = field(default_factory=dict)
 
     def prefetch(self, paths: list[Path]) -> None:
         """Parse many files in one go: from the cache, else in parallel."""
@@ -76,6 +80,27 @@ class _Inputs:
         self.diagnostics.extend(result.diagnostics)
         self.comments[result.path] = result.comments
         return result
+
+    def bicep(self, path: Path) -> tuple[BicepFile, str] | None:
+        """A parsed Bicep (or .bicepparam) file and its shown path; None if it cannot be read."""
+        from svclint.parsers.bicep_syntax import BicepSyntaxError, parse
+        from svclint.resolve.bicep import comments
+
+        shown = display_path(path)
+        if shown in self.bicep_files:
+            return self.bicep_files[shown]
+        text = read_text(path, shown)
+        if isinstance(text, Diagnostic):
+            self.diagnostics.append(text)
+            return None
+        try:
+            file = parse(text, shown)
+        except BicepSyntaxError as exc:
+            self.diagnostics.append(Diagnostic(shown, exc.line, exc.column, f"parse error: {exc.message}"))
+            return None
+        self.comments[shown] = comments(file, shown, text)
+        self.bicep_files[shown] = (file, shown)
+        return file, shown
 
     def json(self, path: Path) -> Node | None:
         """A JSON document, or None for unreadable files that are not ARM templates (a broken
@@ -110,16 +135,25 @@ def lint(options: Options, rules: list[Rule], tables: dict[str, Table], settings
     for directory in directories:
         resources.extend(_terraform_module(directory, var_files, options.now, inputs))
     templates = [item.path for item in selected if item.kind == "json"]
-    linted = [item for item in selected if item.kind != "json"]
+    linted = [item for item in selected if item.kind not in ("json", "bicepparam")]
+    bicep = [item.path for item in selected if item.kind in ("bicep", "bicepparam")]
+    resources.extend(_bicep_files(bicep, options.now, inputs))
     for path in templates:
         found = _arm_template(path, inputs)
         if found is not None:
             resources.extend(found)
             linted.append(SourceFile(path, "arm"))
-    # Findings and problems are reported for the files asked about; the rest was context.
+    # Findings and problems are reported for the files asked about, and for the Bicep modules
+    # they call (a module's findings depend on the parameters the caller passes); the rest of a
+    # Terraform module directory was context.
     reported = {display_path(item.path) for item in linted} | {display_path(p) for p in options.var_files}
-    findings = [f for f in run_rules(rules, Graph(resources), tables, settings) if f.loc.path in reported]
-    findings.sort(key=lambda f: (f.loc.path, f.loc.line, f.loc.column, f.rule_id))
+    reported |= set(inputs.bicep_files)
+    unique = {
+        (f.loc.path, f.loc.line, f.loc.column, f.rule_id, f.message): f
+        for f in run_rules(rules, Graph(resources), tables, settings)
+        if f.loc.path in reported
+    }
+    findings = [unique[key] for key in sorted(unique)]
     diagnostics = sorted(
         (d for d in inputs.diagnostics if d.path in reported),
         key=lambda d: (d.path, d.line, d.column),
@@ -169,3 +203,45 @@ def _arm_template(path: Path, inputs: _Inputs) -> list[Resource] | None:
     resources = arm.build_template(root, values, display_path(path))
     inputs.comments.setdefault(display_path(path), []).extend(arm.metadata_suppressions(resources))
     return resources
+
+
+def _bicep_files(paths: list[Path], now: datetime, inputs: _Inputs) -> list[Resource]:
+    """Resources of the Bicep files asked about; a `.bicepparam` file supplies the values of the
+    template it is `using` (the template is linted with them, even if it was not named)."""
+    from svclint.resolve import bicep
+
+    templates = [p for p in paths if p.suffix == ".bicep"]
+    values: dict[Path, dict[str, Node]] = {}
+    for param_file in (p for p in paths if p.suffix == ".bicepparam"):
+        found = bicep_params(param_file, now, inputs)
+        if found is not None:
+            target, assigned = found
+            values[target] = assigned
+            templates.append(target)
+    resources: list[Resource] = []
+    for path in dict.fromkeys(templates):
+        loaded = inputs.bicep(path)
+        if loaded is None:
+            continue
+        file, shown = loaded
+        module = bicep.Module(file, shown, shown, now, values.get(path.resolve(), {}), inputs.bicep)
+        resources.extend(bicep.build(module))
+    return resources
+
+
+def bicep_params(path: Path, now: datetime, inputs: _Inputs) -> tuple[Path, dict[str, Node]] | None:
+    """(template, parameter values) from a `.bicepparam` file's `using` and `param` lines."""
+    from svclint.parsers import bicep_syntax as syn
+    from svclint.resolve import bicep
+
+    loaded = inputs.bicep(path)
+    if loaded is None:
+        return None
+    file, shown = loaded
+    using = next((s for s in file.statements if isinstance(s, syn.Using) and s.path is not None), None)
+    if using is None or using.path is None or using.path.value is None:
+        return None
+    state = bicep.Module(file, shown, shown, now)
+    state.symbols = {s.name: s for s in file.statements if isinstance(s, syn.Var)}
+    assigned = {s.name: bicep.evaluate(s.value, state) for s in file.statements if isinstance(s, syn.ParamAssign)}
+    return (path.parent / using.path.value).resolve(), assigned

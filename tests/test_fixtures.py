@@ -16,7 +16,7 @@ from svclint.engine.loader import Rule
 from svclint.engine.tables import Table
 from tests.conftest import FIXTURES, ROOT, expected_findings, run
 
-LANGUAGES = {"terraform": "terraform", "arm": "arm"}
+LANGUAGES = {"terraform": "terraform", "arm": "arm", "bicep": "arm"}
 
 
 def _cases(kind: str) -> list[Path]:

@@ -70,7 +70,10 @@ class Graph:
     def type_of(self, source: Resource, ref: Ref) -> str:
         """The type a reference points at: the declared resource's, else read off the address."""
         found = self.target(source, ref)
-        return type_key(found) if found is not None else ref_type(ref).casefold()
+        if found is None:
+            return ref_type(ref).casefold()
+        # ARM has no data sources: an `existing` resource still has its plain type.
+        return found.type.casefold() if found.dialect == "arm" else type_key(found)
 
     def refers_to(self, source: Resource, ref: Ref, resource: Resource) -> bool:
         return ref.address == resource.address or self.target(source, ref) is resource

@@ -4,6 +4,7 @@ Handles what real templates use: child resources nested in `resources` (their ty
 are relative to the parent), `copy` loops and `condition`s (a resource known not to deploy
 is dropped), nested `Microsoft.Resources/deployments` with inline templates (evaluated with
 the parameters the deployment passes), and `languageVersion: 2.0` symbolic resources.
+Outputs become resources of type `output`.
 Resources that carry no `scope` get the template's deployment scope, so rules can classify
 where a role assignment applies.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from svclint.arm_expr import EvalContext, evaluate_node
-from svclint.model import Comment, Location, Node, Ref, Resource, Unknown
+from svclint.model import PLACEHOLDER, Comment, Location, Node, Ref, Resource, Unknown
 
 TEMPLATE_SCHEMA = "deploymenttemplate.json"
 PARAMETERS_SCHEMA = "deploymentparameters.json"
@@ -104,6 +105,17 @@ def _declared(template: _Template) -> Iterator[tuple[str, Node]]:
 def _resources(template: _Template) -> Iterator[Resource]:
     for symbol, node in _declared(template):
         yield from _resource(template, symbol, node, parent=None)
+    yield from _outputs(template)
+
+
+def _outputs(template: _Template) -> Iterator[Resource]:
+    """Outputs are resources of type `output` (as in Terraform): what they refer to is used."""
+    outputs = _get(template.root, "outputs")
+    for name, node in outputs.value.items() if outputs is not None and isinstance(outputs.value, dict) else ():
+        body = evaluate_node(node, template.ctx)
+        resource = Resource("arm", "output", f"output.{name}", body, node.loc, "config", template.module_dir)
+        resource.meta.update({"name": name, "instances": 1})
+        yield resource
 
 
 def _resource(template: _Template, symbol: str, node: Node, parent: Resource | None) -> Iterator[Resource]:
@@ -122,9 +134,17 @@ def _resource(template: _Template, symbol: str, node: Node, parent: Resource | N
         return
     header = _header(node)
     _add_scope(body, template.scope, header)
+    _add_parent(body, type_name, parent, header)
+    _link_depends_on(body)
     address = symbol or resource_id(type_name, name)
-    resource = Resource("arm", type_name, address, body, header, module_dir=template.module_dir)
-    resource.meta.update({"name": name, "aliases": _aliases(type_name, name, symbol)})
+    existing = _get(node, "existing")
+    is_existing = existing is not None and existing.value is True
+    resource = Resource(
+        "arm", type_name, address, body, header, "data" if is_existing else "managed", template.module_dir
+    )
+    resource.meta.update(
+        {"name": name, "aliases": _aliases(type_name, name, symbol), "instances": _instances(template, node)}
+    )
     yield resource
     children = _get(node, "resources")
     if children is not None and isinstance(children.value, list):
@@ -142,6 +162,16 @@ def _skipped(template: _Template, node: Node) -> bool:
     copy = _get(node, "copy")
     count = _get(copy, "count") if copy is not None else None
     return count is not None and evaluate_node(count, template.ctx).value == 0
+
+
+def _instances(template: _Template, node: Node) -> int | None:
+    """How many instances a `copy` loop makes (1 without one), None when unknown."""
+    copy = _get(node, "copy")
+    if copy is None:
+        return 1
+    count = _get(copy, "count")
+    value = evaluate_node(count, template.ctx).value if count is not None else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _text(node: Node | None) -> str:
@@ -177,10 +207,45 @@ def _aliases(type_name: str, name: str, symbol: str) -> list[str]:
 
 
 def _add_scope(body: Node, deployment_scope: str, header: Location) -> None:
-    if not isinstance(body.value, dict) or _get(body, "scope") is not None:
+    """The deployment scope when none is written; a written resource ID or `Type/name` scope
+    (of an extension resource such as a role assignment) refers to that resource."""
+    if not isinstance(body.value, dict):
+        return
+    written = _get(body, "scope")
+    if written is not None:
+        if isinstance(written.value, str) and not written.refs:
+            written.refs = (Ref(written.value, "id"),)
         return
     ref = Ref(deployment_scope, "id")
     body.value["scope"] = Node(Unknown(f"the deployment scope ({deployment_scope[1:]})"), header, (ref,))
+
+
+def _add_parent(body: Node, type_name: str, parent: Resource | None, header: Location) -> None:
+    """Give a child resource a `parent` that refers to its parent, as Bicep's `parent:` does:
+    the resource it is nested in, else the one its name starts with (`uami/fic`)."""
+    if not isinstance(body.value, dict) or _get(body, "parent") is not None or type_name.count("/") < 2:
+        return
+    refs: tuple[Ref, ...] = ()
+    if parent is not None:
+        refs = (Ref(parent.address, "id"),)
+    else:
+        name = _get(body, "name")
+        text = name.value.partial if name is not None and isinstance(name.value, Unknown) else _text(name)
+        parent_name = (text or "").rpartition("/")[0]
+        if parent_name and PLACEHOLDER not in parent_name:
+            refs = (Ref(resource_id(type_name.rpartition("/")[0], parent_name), "id"),)
+        elif parent_name and name is not None:
+            refs = name.all_refs()  # `format('{0}/ci', reference('app').uniqueName)`
+    if refs:
+        body.value["parent"] = Node(Unknown("the parent resource's id"), header, refs)
+
+
+def _link_depends_on(body: Node) -> None:
+    """`dependsOn` entries (resource IDs, names or symbolic names) refer to those resources."""
+    depends = _get(body, "dependsOn")
+    for item in depends.value if depends is not None and isinstance(depends.value, list) else ():
+        if isinstance(item.value, str) and not item.refs:
+            item.refs = (Ref(item.value, "id"),)
 
 
 def _nested(template: _Template, body: Node, raw: Node) -> Iterator[Resource]:
