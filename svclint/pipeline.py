@@ -63,7 +63,7 @@ class _Inputs:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     comments: dict[str, list[Comment]] = field(default_factory=dict)
     parsed: dict[Path, ConfigFile | Diagnostic] = field(default_factory=dict)
-    bicep_files: dict[str, tuple[BicepFile, str]] = field(default_factory=dict)
+    bicep_files: dict[str, tuple[BicepFile, str] | None] = field(default_factory=dict)
 
     def prefetch(self, paths: list[Path]) -> None:
         """Parse many files in one go: from the cache, else in parallel."""
@@ -87,8 +87,9 @@ class _Inputs:
         from svclint.resolve.bicep import comments
 
         shown = display_path(path)
-        if shown in self.bicep_files:
+        if shown in self.bicep_files:  # modules are often called many times
             return self.bicep_files[shown]
+        self.bicep_files[shown] = None
         text = read_text(path, shown)
         if isinstance(text, Diagnostic):
             self.diagnostics.append(text)

@@ -77,7 +77,18 @@ def build(module: Module) -> list[Resource]:
             resources.extend(_resources(module, statement, None, scope))
         elif isinstance(statement, syn.Module):
             resources.extend(_module_call(module, statement))
+        elif isinstance(statement, syn.Output):
+            resources.append(_output(module, statement))
     return resources
+
+
+def _output(module: Module, statement: syn.Output) -> Resource:
+    """Outputs are resources of type `output`, as in ARM JSON: what they refer to is used."""
+    loc = module.loc(statement)
+    body = Node({"value": evaluate(statement.value, module)}, loc)
+    resource = Resource("arm", "output", f"output.{statement.name}", body, loc, "config", module.module_dir)
+    resource.meta.update({"name": statement.name, "instances": 1})
+    return resource
 
 
 def _target_scope(module: Module) -> str:
@@ -182,9 +193,10 @@ def _add_scope(body: Node, deployment_scope: str, header: Location) -> None:
 def _module_call(module: Module, statement: syn.Module) -> Iterator[Resource]:
     """Follow a local module: its resources, with the parameters this call passes."""
     path = _string(statement.path_string)
-    if module.load is None or module.depth >= _MAX_MODULE_DEPTH or ":" in path.split("/", 1)[0]:
-        return  # registry (br:) and template-spec (ts:) modules are not on disk
-    loaded = module.load(Path(module.shown).parent / path)
+    if module.load is None or module.depth >= _MAX_MODULE_DEPTH or not path.casefold().endswith(".bicep"):
+        return  # registry (br:), template-spec (ts:) and ARM JSON modules are not followed
+    target = Path(module.shown).parent / path
+    loaded = module.load(target) if target.is_file() else None  # a missing module is Bicep's error
     if loaded is None:
         return
     file, shown = loaded
