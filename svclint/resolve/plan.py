@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from svclint.model import Location, Node, Ref, Resource, Unknown
 
@@ -138,11 +138,8 @@ def _resource(
         if mark is True and name not in body:
             refs = references.get((_config_address(base), name), ())
             body[name] = Node(Unknown("known after apply"), sources.attributes.get((base, name), loc), refs)
-    kind = str(info.get("type", ""))
-    if info.get("mode") == "data":
-        resource = Resource("terraform", kind, base, Node(body, loc), loc, "data", module_dir)
-    else:
-        resource = Resource("terraform", kind, base, Node(body, loc), loc, "managed", module_dir)
+    mode: Literal["managed", "data"] = "data" if info.get("mode") == "data" else "managed"
+    resource = Resource("terraform", str(info.get("type", "")), base, Node(body, loc), loc, mode, module_dir)
     resource.meta["instances"] = 1
     return resource
 
