@@ -251,3 +251,19 @@ def inventory_command(**kwargs: Any) -> int:
     from svclint.commands.inventory import inventory
 
     return inventory(**kwargs)
+
+
+@main.command("test")
+@click.argument("rules_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--fixtures",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Where the fixtures are (default: RULES_DIR/fixtures).",
+)
+@_debug
+@_guarded
+def test_command(**kwargs: Any) -> int:
+    """Run a rule pack's fixtures: `expect:` lines in bad.* must fire, good.* must stay clean."""
+    from svclint.commands.test import test
+
+    return test(**kwargs)

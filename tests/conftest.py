@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
+from svclint.commands.test import FIXTURE_NOW, expected_lines
 from svclint.engine.evaluate import Settings
 from svclint.engine.loader import Rule, load_rules
 from svclint.engine.tables import Table
@@ -16,9 +15,7 @@ from svclint.selection import select_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-# A fixed clock keeps lifetime findings stable whatever day the tests run.
-NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
-EXPECT = re.compile(r"expect:\s*((?:[A-Z][A-Z0-9]*\d{3}\s*,?\s*)+)")
+NOW = FIXTURE_NOW
 
 
 @pytest.fixture(scope="session")
@@ -39,9 +36,5 @@ def expected_findings(directory: Path) -> set[tuple[str, str, int]]:
         if not path.is_file():
             continue
         shown = path.relative_to(ROOT).as_posix()
-        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            match = EXPECT.search(text)
-            if match:
-                for rule_id in re.findall(r"[A-Z][A-Z0-9]*\d{3}", match.group(1)):
-                    found.add((shown, rule_id, number))
+        found.update((shown, rule_id, line) for rule_id, line in expected_lines(path))
     return found
