@@ -19,6 +19,7 @@ from pathlib import Path
 from svclint import __version__
 from svclint.model import Diagnostic
 from svclint.parsers.hcl_syntax import ConfigFile
+from svclint.progress import Progress
 from svclint.source import DEFAULT_MAX_BYTES, decode, display_path, read_bytes
 
 PARALLEL_THRESHOLD = 64  # below this, starting worker processes costs more than it saves
@@ -106,7 +107,11 @@ def _unpickle(blob: bytes) -> ConfigFile | None:
 
 
 def parse_files(
-    paths: Iterable[Path], cache: ParseCache, jobs: int, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[Path],
+    cache: ParseCache,
+    jobs: int,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: bool | None = False,
 ) -> dict[Path, ConfigFile | Diagnostic]:
     """Parse every path once; results are keyed by path, whatever order the workers finish in."""
     results: dict[Path, ConfigFile | Diagnostic] = {}
@@ -122,11 +127,18 @@ def parse_files(
     pending = [item for item in keyed if item[2] not in cached]
     results.update((path, cached[key]) for path, _, key, _ in keyed if key in cached)
     items = [(shown, data) for _, shown, _, data in pending]
+    meter = Progress(len(items), enabled=progress)
+    parsed: list[bytes | Diagnostic] = []
     if jobs > 1 and len(items) >= PARALLEL_THRESHOLD:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            parsed = list(pool.map(_parse_bytes, items, chunksize=_CHUNK))
+            for blob in pool.map(_parse_bytes, items, chunksize=_CHUNK):
+                parsed.append(blob)
+                meter.advance()
     else:
-        parsed = [_parse_bytes(item) for item in items]
+        for item in items:
+            parsed.append(_parse_bytes(item))
+            meter.advance()
+    meter.close()
     fresh: list[tuple[str, bytes]] = []
     for (path, shown, key, _), blob in zip(pending, parsed, strict=True):
         if isinstance(blob, Diagnostic):

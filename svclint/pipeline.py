@@ -39,6 +39,8 @@ class Options:
     cache_dir: Path | None = None
     """Where parsed files are cached; None disables the cache."""
     jobs: int = 1
+    progress: bool | None = False
+    """Show a progress counter on stderr: True, False, or None for "when stderr is a terminal"."""
 
 
 @dataclass
@@ -61,6 +63,7 @@ class _Inputs:
 
     cache: ParseCache = field(default_factory=lambda: ParseCache(None))
     jobs: int = 1
+    progress: bool | None = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
     comments: dict[str, list[Comment]] = field(default_factory=dict)
     parsed: dict[Path, ConfigFile | Diagnostic] = field(default_factory=dict)
@@ -69,7 +72,7 @@ class _Inputs:
     def prefetch(self, paths: list[Path]) -> None:
         """Parse many files in one go: from the cache, else in parallel."""
         todo = [p for p in dict.fromkeys(paths) if p not in self.parsed]
-        self.parsed.update(parse_files(todo, self.cache, self.jobs))
+        self.parsed.update(parse_files(todo, self.cache, self.jobs, progress=self.progress))
 
     def parse(self, path: Path) -> ConfigFile:
         if path not in self.parsed:
@@ -129,7 +132,7 @@ def lint(options: Options, rules: list[Rule], tables: dict[str, Table], settings
         if not path.exists():
             raise FileNotFoundError(path)
     selected = list(discover(options.paths, options.exclude))
-    inputs = _Inputs(ParseCache(options.cache_dir), options.jobs)
+    inputs = _Inputs(ParseCache(options.cache_dir), options.jobs, options.progress)
     directories = dict.fromkeys(item.path.parent for item in selected if item.kind in TERRAFORM_KINDS)
     inputs.prefetch([*options.var_files, *(p for d in directories for p in _module_files(d))])
     var_files = [inputs.parse(p) for p in options.var_files]

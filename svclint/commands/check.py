@@ -36,6 +36,7 @@ def check(
     no_cache: bool = False,
     cache_dir: Path | None = None,
     jobs: int | None = None,
+    progress: bool | None = None,
 ) -> int:
     targets = _targets(formats, output)
     clock = lint_clock(now)
@@ -46,6 +47,7 @@ def check(
     settings = Settings(clock, config["strict"], _severities(config, all_rules), _options(config, all_rules))
     options = Options(paths, config["exclude"], config["var-files"], config["strict"], clock)
     options.cache_dir, options.jobs = parse_settings(no_cache, cache_dir, jobs)
+    options.progress = progress
     result = lint(options, rules, tables, settings)
     _suppress(result, config, clock.date(), all_rules)
     if write_baseline is not None:

@@ -31,6 +31,7 @@ def inventory(
     no_cache: bool = False,
     cache_dir: Path | None = None,
     jobs: int | None = None,
+    progress: bool | None = None,
 ) -> int:
     """Exit 1 with `fail_on_privileged` when a workload identity holds a privileged role at
     subscription scope or above; 2 when nothing could be read (as `check`)."""
@@ -39,6 +40,7 @@ def inventory(
     rules = select_rules(all_rules, [], [])  # the default rule set decides the findings shown
     options = Options(list(paths) or [Path()], list(exclude), list(var_files), now=clock)
     options.cache_dir, options.jobs = parse_settings(no_cache, cache_dir, jobs)
+    options.progress = progress
     result = lint(options, rules, tables, Settings(now=clock))
     found = build_inventory(result, tables, clock)
     with ExitStack() as stack:
