@@ -384,7 +384,7 @@ def evaluate_node(node: Node, ctx: EvalContext) -> Node:
     """
     value = node.value
     if isinstance(value, dict):
-        return Node({k: evaluate_node(v, ctx) for k, v in value.items()}, node.loc)
+        return Node({k: _keyed(k, evaluate_node(v, ctx), ctx) for k, v in value.items()}, node.loc)
     if isinstance(value, list):
         return Node([evaluate_node(v, ctx) for v in value], node.loc)
     if not isinstance(value, str) or not is_expression(value):
@@ -392,6 +392,21 @@ def evaluate_node(node: Node, ctx: EvalContext) -> Node:
     evaluation = _Evaluation(ctx, ctx.copy_index)
     result = _guarded(lambda: evaluation.raw(value, note=True))
     return Node(_to_node_value(result, node.loc), node.loc, evaluation.finish(), value)
+
+
+def _keyed(key: str, child: Node, ctx: EvalContext) -> Node:
+    """An entry whose key is an expression (`userAssignedIdentities` is keyed by resource ID)
+    keeps the key as written; the value refers to what the key refers to, or to the resource
+    the key's ID names."""
+    if not is_expression(key):
+        return child
+    evaluation = _Evaluation(ctx, ctx.copy_index)
+    result = _guarded(lambda: evaluation.raw(key, note=True))
+    refs = evaluation.finish()
+    if not refs and isinstance(result, str) and "/providers/" in result:
+        refs = (Ref(result, "id"),)
+    child.refs = tuple(dict.fromkeys((*child.refs, *refs)))
+    return child
 
 
 def _guarded(run: Callable[[], Any]) -> Any:

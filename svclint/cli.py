@@ -116,6 +116,9 @@ _CONFIG_KEYS = {
     "rules_dirs": "rules-dirs",
     "var_files": "var-files",
     "strict": "strict",
+    "max_file_size": "max-file-size",
+    "parse_timeout": "parse-timeout",
+    "fail_on_parse_error": "fail-on-parse-error",
 }
 
 
@@ -174,6 +177,18 @@ _config = click.option(
     help="Record all current findings in this file (exit 0).",
 )
 @click.option("--update-baseline", is_flag=True, help="Drop fixed entries from the --baseline file.")
+@click.option(
+    "--fail-on-parse-error",
+    is_flag=True,
+    help="Exit 1 when any input could not be read or parsed, even with no finding.",
+)
+@click.option("--max-file-size", metavar="SIZE", help="Skip larger input files, e.g. 10MB (default), 512KB.")
+@click.option(
+    "--parse-timeout",
+    type=click.FloatRange(min=0),
+    help="Seconds one file may take to parse before it is skipped (default: 10; 0: no limit).",
+)
+@click.option("--absolute-paths", is_flag=True, help="Absolute paths in JSON, SARIF, GitHub and markdown reports.")
 @_now
 @_speed
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: on a TTY).")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,7 +18,9 @@ from typing import Any
 
 import yaml
 
+from svclint import yamlsafe
 from svclint.errors import ConfigError
+from svclint.source import real_path
 
 CONFIG_NAMES = (".svclint.yaml", ".svclint.yml")
 DEFAULTS: dict[str, Any] = {
@@ -33,6 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "unsuppressible": [],
     "strict": False,
     "baseline": None,
+    "max-file-size": "10MB",
+    "parse-timeout": 10,
+    "fail-on-parse-error": False,
 }
 _PATH_LISTS = ("rules-dirs", "var-files")
 MAX_CONFIG_BYTES = 1_000_000
@@ -52,7 +58,7 @@ class Config:
 
 def find_config(paths: Iterable[Path]) -> Path | None:
     """The nearest config file above the scanned paths, else above the working directory."""
-    starts = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+    starts = [real_path(p) if p.is_dir() else real_path(p).parent for p in paths]
     for start in [*starts, Path.cwd().resolve()]:
         for directory in (start, *start.parents):
             for name in CONFIG_NAMES:
@@ -104,6 +110,17 @@ def load(explicit: Path | None, paths: Iterable[Path], overrides: Mapping[str, A
     return Config(values, sources, root, file)
 
 
+_UNITS = {"": 1, "B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3}
+
+
+def parse_size(value: int | str, source: str) -> int:
+    """Bytes from `10MB`, `512KB`, `1.5GB` or a plain number of bytes (units are binary)."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([KMG]?B?)\s*", str(value), re.IGNORECASE)
+    if match is None or match.group(2).upper() not in _UNITS:
+        raise ConfigError(f"{source}: max-file-size: {value!r} is not a size such as 10MB, 512KB or 1000000")
+    return int(float(match.group(1)) * _UNITS[match.group(2).upper()])
+
+
 def _shown(file: Path) -> str:
     try:
         return file.resolve().relative_to(Path.cwd().resolve()).as_posix()
@@ -129,7 +146,7 @@ def _read(file: Path) -> dict[str, Any]:
         if file.stat().st_size > MAX_CONFIG_BYTES:
             raise ConfigError(f"{file}: config file is larger than 1 MB")
         text = file.read_text(encoding="utf-8")
-        data = yaml.safe_load(text) if text.strip() else {}
+        data = yamlsafe.load(text) if text.strip() else {}
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{file}: cannot read: {exc}") from exc
     except yaml.YAMLError as exc:

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from svclint.source import real_path
+
 SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", ".svn", ".hg", "__pycache__"})
 
 KINDS: dict[str, str] = {
@@ -49,7 +51,7 @@ def discover(paths: Iterable[Path], exclude: Iterable[str] = ()) -> Iterator[Sou
             kind = kind_of(root)
             files = iter([SourceFile(root, kind, explicit=True)] if kind else [])
         for item in files:
-            key = item.path.resolve()
+            key = real_path(item.path)
             if key not in seen:
                 seen.add(key)
                 yield item

@@ -9,6 +9,7 @@ user's cache directory; a corrupt or unreadable entry is a miss, never an error.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 import sqlite3
@@ -21,6 +22,7 @@ from svclint.model import Diagnostic
 from svclint.parsers.hcl_syntax import ConfigFile
 from svclint.progress import Progress
 from svclint.source import DEFAULT_MAX_BYTES, decode, display_path, read_bytes
+from svclint.timelimit import TimeLimitExceeded, time_limit, timed_out
 
 PARALLEL_THRESHOLD = 64  # below this, starting worker processes costs more than it saves
 _CHUNK = 16
@@ -39,16 +41,22 @@ def _key(shown: str, data: bytes) -> str:
     return digest.hexdigest()
 
 
-def _parse_bytes(item: tuple[str, bytes]) -> bytes | Diagnostic:
+def _parse_bytes(item: tuple[str, bytes], timeout: float | None = None) -> bytes | Diagnostic:
     """Parse in a worker and return the pickle: it is what crosses the process boundary anyway,
-    and it is what the cache stores, so nothing is pickled twice."""
+    and it is what the cache stores, so nothing is pickled twice. The time budget is enforced
+    here, in whichever process parses, so a stuck parse never blocks the pool."""
     from svclint.parsers import parse_terraform
 
     shown, data = item
     text = decode(data, shown)
     if isinstance(text, Diagnostic):
         return text
-    return pickle.dumps(parse_terraform(shown, text), protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        with time_limit(timeout):
+            parsed = parse_terraform(shown, text)
+    except TimeLimitExceeded:
+        return timed_out(shown, timeout or 0)
+    return pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class ParseCache:
@@ -112,6 +120,7 @@ def parse_files(
     jobs: int,
     max_bytes: int = DEFAULT_MAX_BYTES,
     progress: bool | None = False,
+    timeout: float | None = None,
 ) -> dict[Path, ConfigFile | Diagnostic]:
     """Parse every path once; results are keyed by path, whatever order the workers finish in."""
     results: dict[Path, ConfigFile | Diagnostic] = {}
@@ -131,12 +140,12 @@ def parse_files(
     parsed: list[bytes | Diagnostic] = []
     if jobs > 1 and len(items) >= PARALLEL_THRESHOLD:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for blob in pool.map(_parse_bytes, items, chunksize=_CHUNK):
+            for blob in pool.map(functools.partial(_parse_bytes, timeout=timeout), items, chunksize=_CHUNK):
                 parsed.append(blob)
                 meter.advance()
     else:
         for item in items:
-            parsed.append(_parse_bytes(item))
+            parsed.append(_parse_bytes(item, timeout))
             meter.advance()
     meter.close()
     fresh: list[tuple[str, bytes]] = []

@@ -20,7 +20,8 @@ from svclint.model import Comment, Diagnostic, Finding, Node, Resource, mark_sta
 from svclint.parse_cache import ParseCache, parse_files
 from svclint.parsers.hcl_syntax import Body, ConfigFile
 from svclint.resolve.terraform import build_module
-from svclint.source import display_path, read_text
+from svclint.source import DEFAULT_MAX_BYTES, display_path, read_text, real_path
+from svclint.timelimit import DEFAULT_PARSE_TIMEOUT, TimeLimitExceeded, time_limit, timed_out
 
 if TYPE_CHECKING:
     from svclint.parsers.bicep_syntax import BicepFile
@@ -41,6 +42,10 @@ class Options:
     jobs: int = 1
     progress: bool | None = False
     """Show a progress counter on stderr: True, False, or None for "when stderr is a terminal"."""
+    max_bytes: int = DEFAULT_MAX_BYTES
+    """Larger input files are skipped with a diagnostic, unread."""
+    parse_timeout: float | None = DEFAULT_PARSE_TIMEOUT
+    """Seconds one file may take to parse (None: no limit); see `svclint.timelimit`."""
 
 
 @dataclass
@@ -68,11 +73,15 @@ class _Inputs:
     comments: dict[str, list[Comment]] = field(default_factory=dict)
     parsed: dict[Path, ConfigFile | Diagnostic] = field(default_factory=dict)
     bicep_files: dict[str, tuple[BicepFile, str] | None] = field(default_factory=dict)
+    max_bytes: int = DEFAULT_MAX_BYTES
+    timeout: float | None = DEFAULT_PARSE_TIMEOUT
+    broken: set[str] = field(default_factory=set)
+    """ARM templates that could not be parsed: reported and counted, though they yield nothing."""
 
     def prefetch(self, paths: list[Path]) -> None:
         """Parse many files in one go: from the cache, else in parallel."""
         todo = [p for p in dict.fromkeys(paths) if p not in self.parsed]
-        self.parsed.update(parse_files(todo, self.cache, self.jobs, progress=self.progress))
+        self.parsed.update(parse_files(todo, self.cache, self.jobs, self.max_bytes, self.progress, self.timeout))
 
     def parse(self, path: Path) -> ConfigFile:
         if path not in self.parsed:
@@ -94,14 +103,18 @@ class _Inputs:
         if shown in self.bicep_files:  # modules are often called many times
             return self.bicep_files[shown]
         self.bicep_files[shown] = None
-        text = read_text(path, shown)
+        text = read_text(path, shown, self.max_bytes)
         if isinstance(text, Diagnostic):
             self.diagnostics.append(text)
             return None
         try:
-            file = parse(text, shown)
+            with time_limit(self.timeout):
+                file = parse(text, shown)
         except BicepSyntaxError as exc:
             self.diagnostics.append(Diagnostic(shown, exc.line, exc.column, f"parse error: {exc.message}"))
+            return None
+        except TimeLimitExceeded:
+            self.diagnostics.append(timed_out(shown, self.timeout or 0))
             return None
         self.comments[shown] = comments(file, shown, text)
         self.bicep_files[shown] = (file, shown)
@@ -113,15 +126,21 @@ class _Inputs:
         from svclint.parsers.jsonc import JsoncError, loads
 
         shown = display_path(path)
-        text = read_text(path, shown)
+        text = read_text(path, shown, self.max_bytes)
         if isinstance(text, Diagnostic):
             self.diagnostics.append(text)
             return None
         try:
-            root, comments = loads(text, shown)
-        except JsoncError as exc:
+            with time_limit(self.timeout):
+                root, comments = loads(text, shown)
+        except (JsoncError, TimeLimitExceeded) as exc:
             if "deploymenttemplate.json" in text[:4096].lower():
-                self.diagnostics.append(Diagnostic(shown, exc.line, exc.column, f"parse error: {exc.message}"))
+                self.broken.add(shown)
+                self.diagnostics.append(
+                    Diagnostic(shown, exc.line, exc.column, f"parse error: {exc.message}")
+                    if isinstance(exc, JsoncError)
+                    else timed_out(shown, self.timeout or 0)
+                )
             return None
         self.comments[shown] = mark_standalone(comments, text)
         return root
@@ -129,10 +148,11 @@ class _Inputs:
 
 def lint(options: Options, rules: list[Rule], tables: dict[str, Table], settings: Settings) -> LintResult:
     for path in options.paths:
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():  # a broken link gets a diagnostic
             raise FileNotFoundError(path)
     selected = list(discover(options.paths, options.exclude))
     inputs = _Inputs(ParseCache(options.cache_dir), options.jobs, options.progress)
+    inputs.max_bytes, inputs.timeout = options.max_bytes, options.parse_timeout
     directories = dict.fromkeys(item.path.parent for item in selected if item.kind in TERRAFORM_KINDS)
     inputs.prefetch([*options.var_files, *(p for d in directories for p in _module_files(d))])
     var_files = [inputs.parse(p) for p in options.var_files]
@@ -151,6 +171,7 @@ def lint(options: Options, rules: list[Rule], tables: dict[str, Table], settings
             linted.append(SourceFile(path, "arm"))
             # A plan's findings point into the .tf files beside it: report those too.
             mapped.update(r.loc.path for r in found)
+    linted.extend(SourceFile(path, "arm") for path in templates if display_path(path) in inputs.broken)
     # Findings and problems are reported for the files asked about, and for the Bicep modules
     # they call (a module's findings depend on the parameters the caller passes); the rest of a
     # Terraform module directory was context.
@@ -183,10 +204,17 @@ def _auto_var_files(directory: Path) -> list[Path]:
 
 
 def _config_files(directory: Path) -> list[Path]:
+    """The directory's Terraform files; broken links, loops and FIFOs too, so they get a
+    diagnostic instead of silence, but no directory named like a file (Terraform ignores those)."""
     try:
-        return sorted(p for p in directory.iterdir() if p.is_file() and kind_of(p) in TERRAFORM_KINDS)
+        return sorted(p for p in directory.iterdir() if _file_like(p) and kind_of(p) in TERRAFORM_KINDS)
     except OSError:
         return []
+
+
+def _file_like(path: Path) -> bool:
+    """Files, and entries that only reading can explain (FIFOs, broken or looping links)."""
+    return not path.is_dir()
 
 
 def _module_files(directory: Path) -> list[Path]:
@@ -254,7 +282,7 @@ def _bicep_files(paths: list[Path], now: datetime, inputs: _Inputs) -> list[Reso
         if loaded is None:
             continue
         file, shown = loaded
-        module = bicep.Module(file, shown, shown, now, values.get(path.resolve(), {}), inputs.bicep)
+        module = bicep.Module(file, shown, shown, now, values.get(real_path(path), {}), inputs.bicep)
         resources.extend(bicep.build(module))
     return resources
 
@@ -274,4 +302,4 @@ def bicep_params(path: Path, now: datetime, inputs: _Inputs) -> tuple[Path, dict
     state = bicep.Module(file, shown, shown, now)
     state.symbols = {s.name: s for s in file.statements if isinstance(s, syn.Var)}
     assigned = {s.name: bicep.evaluate(s.value, state) for s in file.statements if isinstance(s, syn.ParamAssign)}
-    return (path.parent / using.path.value).resolve(), assigned
+    return real_path(path.parent / using.path.value), assigned

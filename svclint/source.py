@@ -3,39 +3,68 @@
 from __future__ import annotations
 
 import codecs
+import errno
+import os
+import stat
 from pathlib import Path
 
 from svclint.model import Diagnostic
 
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+MB = 1024 * 1024
+DEFAULT_MAX_BYTES = 10 * MB
+
+
+def real_path(path: Path) -> Path:
+    """`Path.resolve()` that survives symbolic link loops (before Python 3.13 it raises
+    RuntimeError on them): a loop resolves as far as it can, and reading it then fails."""
+    return Path(os.path.realpath(path))
 
 
 def display_path(path: Path) -> str:
-    """Repository-style path: relative to the working directory when under it, `/`-separated."""
+    """Repository-style path: relative to the working directory when under it, `/`-separated.
+    Directories are resolved, the file itself is not: a symbolic link is shown by its own name."""
     try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return (path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
 
 def read_bytes(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | Diagnostic:
-    """The file's bytes, or why it cannot be read (too large, a directory, no permission)."""
+    """The file's bytes, or why it cannot be read (too large, a directory, no permission, a
+    broken or looping symbolic link). The size is checked before reading, so a huge file costs
+    one `stat`."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        size = info.st_size
+        if stat.S_ISDIR(info.st_mode):
+            return Diagnostic(shown, 1, 1, "cannot read file: is a directory")
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            return Diagnostic(shown, 1, 1, "cannot read file: not a regular file")
         if size > max_bytes:
-            return Diagnostic(
-                shown,
-                1,
-                1,
-                f"file skipped: {size / 1048576:.1f} MB exceeds the {max_bytes // 1048576} MB limit",
-            )
+            limit = f"the {human_size(max_bytes)} limit (--max-file-size)"
+            return Diagnostic(shown, 1, 1, f"file skipped: {human_size(size)} exceeds {limit}")
         return path.read_bytes()
-    except IsADirectoryError:
-        return Diagnostic(shown, 1, 1, "cannot read file: is a directory")
     except PermissionError:
         return Diagnostic(shown, 1, 1, "cannot read file: permission denied")
     except OSError as exc:
-        return Diagnostic(shown, 1, 1, f"cannot read file: {exc.strerror or exc}")
+        return Diagnostic(shown, 1, 1, f"cannot read file: {_os_reason(path, exc)}")
+
+
+def human_size(size: int) -> str:
+    """`20 MB`, `1.5 KB`, `10 bytes`: one decimal at most, none when it is zero."""
+    for unit, scale in (("MB", MB), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
+
+
+def _os_reason(path: Path, exc: OSError) -> str:
+    """Say what is wrong in words a user can act on, not as an errno string."""
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return "broken symbolic link"
+    return (exc.strerror or str(exc)).lower()
 
 
 def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str | Diagnostic:
@@ -45,22 +74,35 @@ def read_text(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str
 
 
 def decode(data: bytes, shown: str) -> str | Diagnostic:
+    """Text from UTF-8 (with or without BOM) or BOM-marked UTF-16; NUL bytes mean binary."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             return Diagnostic(shown, 1, 1, f"invalid UTF-16 at byte {exc.start}")
-    else:
-        if b"\x00" in data[:8192]:
-            return Diagnostic(shown, 1, 1, "file skipped: binary content (NUL bytes)")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-            return Diagnostic(shown, line, column, f"invalid UTF-8 (byte 0x{data[exc.start]:02x})")
-    if "\x00" in text:
-        index = text.index("\x00")
-        line = text.count("\n", 0, index) + 1
-        return Diagnostic(shown, line, index - text.rfind("\n", 0, index), "NUL character in text")
+        return _nul_free(text, shown) or _normalised(text)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        return Diagnostic(shown, *_position(data, nul), "file skipped: binary content (NUL byte)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return Diagnostic(shown, *_position(data, exc.start), f"invalid UTF-8 (byte 0x{data[exc.start]:02x})")
+    return _normalised(text)
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in bytes) of `offset`; any of CRLF, LF or CR ends a line."""
+    before = data[:offset].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return before.count(b"\n") + 1, len(before) - (before.rfind(b"\n") + 1) + 1
+
+
+def _nul_free(text: str, shown: str) -> Diagnostic | None:
+    if "\x00" not in text:
+        return None
+    before = _normalised(text[: text.index("\x00")])
+    return Diagnostic(shown, before.count("\n") + 1, len(before) - before.rfind("\n"), "NUL character in text")
+
+
+def _normalised(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")

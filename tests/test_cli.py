@@ -31,7 +31,7 @@ def test_demo_findings_and_exit_code() -> None:
     code, out, _ = invoke("check", "fixtures/demo/", *NOW)
     assert code == 1
     lines = out.splitlines()
-    assert lines[-1] == "Found 6 findings (2 errors, 3 warnings, 1 note) in 2 files."
+    assert lines[-1] == "Found 10 findings (3 errors, 4 warnings, 3 notes) in 2 files."
     assert lines[0].startswith("fixtures/demo/main.tf:16:3: SVC022 ")
     assert "fixtures/demo/main.tf:49:5: SVC002 `azurerm_linux_function_app.orders`" in out
 
@@ -59,7 +59,7 @@ def test_json_output(tmp_path: Path) -> None:
     code, _, _ = invoke("fixtures/demo/", "--format", "json", "-o", str(target), *NOW)
     data = json.loads(target.read_text())
     assert code == 1
-    assert data["summary"]["by_severity"] == {"error": 2, "warning": 3, "note": 1}
+    assert data["summary"]["by_severity"] == {"error": 3, "warning": 4, "note": 3}
     first = data["findings"][0]
     assert (first["rule_id"], first["path"], first["line"], first["column"]) == (
         "SVC022",

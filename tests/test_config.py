@@ -80,8 +80,8 @@ def test_config_changes_findings(tmp_path: Path) -> None:
     args = ["check", str(FIXTURES / "demo"), "--config", str(tmp_path / ".svclint.yaml")]
     result = CliRunner().invoke(main, args)
     ids = [line.split()[1] for line in result.stdout.splitlines()[:-1]]
-    assert ids == ["SVC012", "SVC001", "SVC002", "SVC032"]
-    assert "(3 errors, 1 warning)" in result.stdout
+    assert ids == ["SVC040", "SVC040", "SVC012", "SVC001", "SVC002", "SVC020", "SVC032", "SVC039"]
+    assert "(4 errors, 2 warnings, 2 notes)" in result.stdout
 
 
 def test_config_command_shows_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -46,7 +46,10 @@ def test_bad_fixture_findings(case: Path, all_rules: tuple[list[Rule], dict[str,
 
 @pytest.mark.parametrize("case", _cases("good"), ids=_id)
 def test_good_fixture_is_clean(case: Path, all_rules: tuple[list[Rule], dict[str, Table]]) -> None:
+    # Every rule that is on by default, plus the fixture's own: opt-in rules (governance
+    # notes) would otherwise flag every other rule's compliant code by design.
     rules, tables = all_rules
+    rules = [r for r in rules if r.default_enabled or r.id == case.parent.name]
     result = run([case.relative_to(ROOT)], rules, tables)
     assert not result.diagnostics
     assert [(f.rule_id, f.loc.path, f.loc.line, f.message) for f in result.findings] == []

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from svclint import __version__, baseline, suppress
-from svclint.config import Config, load
+from svclint.config import Config, load, parse_size
 from svclint.durations import lint_clock
+from svclint.engine import regex_guard
 from svclint.engine.evaluate import Settings
 from svclint.engine.loader import Rule, load_rules
 from svclint.errors import ConfigError
@@ -37,6 +38,7 @@ def check(
     cache_dir: Path | None = None,
     jobs: int | None = None,
     progress: bool | None = None,
+    absolute_paths: bool = False,
 ) -> int:
     targets = _targets(formats, output)
     clock = lint_clock(now)
@@ -48,6 +50,8 @@ def check(
     options = Options(paths, config["exclude"], config["var-files"], config["strict"], clock)
     options.cache_dir, options.jobs = parse_settings(no_cache, cache_dir, jobs)
     options.progress = progress
+    options.max_bytes = parse_size(config["max-file-size"], config.sources["max-file-size"])
+    options.parse_timeout = config["parse-timeout"] or None
     result = lint(options, rules, tables, settings)
     _suppress(result, config, clock.date(), all_rules)
     if write_baseline is not None:
@@ -55,15 +59,18 @@ def check(
         print(f"svclint: wrote {count} findings to the baseline {write_baseline}", file=sys.stderr)
     else:
         _apply_baseline(result, baseline_file or config["baseline"], update_baseline)
-    _render(result, targets, color)
-    return 0 if write_baseline is not None else exit_code(result, config["fail-on"])
+    _render(result, targets, color, absolute_paths)
+    return 0 if write_baseline is not None else exit_code(result, config["fail-on"], config["fail-on-parse-error"])
 
 
-def exit_code(result: LintResult, fail_on: str) -> int:
-    """1 when a finding reaches the threshold; 2 when no input could be read at all."""
+def exit_code(result: LintResult, fail_on: str, fail_on_parse_error: bool = False) -> int:
+    """1 when a finding reaches the threshold, or (if asked) when an input could not be parsed;
+    2 when no input could be read at all."""
     unreadable = {d.path for d in result.diagnostics if d.level == "error"}
     if result.files and len(unreadable) >= result.files:
         return 2  # nothing could be linted: never a silent 0
+    if unreadable and fail_on_parse_error:
+        return 1
     if fail_on != "never":
         threshold = SEVERITY_RANK[fail_on]
         if any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings):
@@ -112,6 +119,9 @@ def _options(config: Config, rules: Sequence[Rule]) -> dict[str, dict[str, Any]]
             raise ConfigError(
                 f"{config.sources['options']}: options.{rule_id}: unknown option {unknown[0]!r} (known: {known})"
             )
+        refused = regex_guard.unsafe_in(values)
+        if refused:
+            raise ConfigError(f"{config.sources['options']}: options.{rule_id}: {refused}")
     return {rule_id: dict(values) for rule_id, values in config["options"].items()}
 
 
@@ -145,7 +155,9 @@ def _apply_baseline(result: LintResult, path: Path | None, update: bool) -> None
     result.fixed = [f"{e.rule} {e.path} {e.address} {e.attribute}".rstrip() for e in comparison.fixed]
 
 
-def _render(result: LintResult, targets: list[tuple[str, Path | None]], color: bool | None) -> None:
+def _render(
+    result: LintResult, targets: list[tuple[str, Path | None]], color: bool | None, absolute_paths: bool
+) -> None:
     with ExitStack() as stack:
         for name, path in targets:
             stream: TextIO = sys.stdout
@@ -155,7 +167,7 @@ def _render(result: LintResult, targets: list[tuple[str, Path | None]], color: b
                 except OSError as exc:
                     raise ConfigError(f"{path}: cannot write report: {exc.strerror or exc}") from exc
             use_color = name == "text" and (color if color is not None else stream.isatty())
-            reporter(name).render(result, stream, ReportContext(use_color, __version__))
+            reporter(name).render(result, stream, ReportContext(use_color, __version__, absolute_paths))
 
 
 def parse_settings(no_cache: bool, cache_dir: Path | None, jobs: int | None) -> tuple[Path | None, int]:

@@ -16,10 +16,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from svclint.durations import describe_days, parse_duration, parse_timestamp
+from svclint.engine import regex_guard
 from svclint.engine.graph import Graph, ref_type
 from svclint.engine.paths import Match, select
 from svclint.engine.tables import Table
-from svclint.model import PLACEHOLDER, Node, Resource, Unknown, UnknownCount
+from svclint.errors import RuleError
+from svclint.model import PLACEHOLDER, Node, Ref, Resource, Unknown, UnknownCount
 
 Truth = bool | None
 
@@ -40,6 +42,8 @@ OPERATORS = (
     "scope_class",
     "in_table",
     "has",
+    "literal",
+    "keys_include",
 )
 
 
@@ -70,6 +74,8 @@ def evaluate(condition: Mapping[str, Any], resource: Resource, ctx: Context) -> 
         return Outcome(None if inner.truth is None else not inner.truth)
     if "referenced_by" in condition:
         return _referenced_by(condition["referenced_by"], resource, ctx)
+    if "in_module" in condition:
+        return _referenced_by(condition["in_module"], resource, ctx)
     return _leaf(condition, resource, ctx)
 
 
@@ -100,15 +106,19 @@ def _any(items: list[Mapping[str, Any]], resource: Resource, ctx: Context) -> Ou
 
 def _referenced_by(spec: Mapping[str, Any], resource: Resource, ctx: Context) -> Outcome:
     """TRUE when other resources of `types` name this one at `path` (and `where` holds).
+    Without `path` (`in_module`), every resource of `types` in the same module is a candidate.
 
     With `count`, the referrers are counted (a resource with a known `count`/`for_each`
-    counts once per instance) and the number is compared: `count: {gt: 20}`.
+    counts once per instance) and the number is compared: `count: {gt: 20}`. The comparison
+    is per instance of this resource; it is unknown when the spread over them could change it.
+    With `distinct`, the different values the referrers have at a path are counted instead.
     """
     referrers: list[Resource] = []
     unsure = False
+    path = spec.get("path")
     for other in _candidates(resource, spec["types"], ctx):
-        if not any(
-            ctx.graph.refers_to(other, r, resource) for m in select(other.body, spec["path"]) for r in m.node.all_refs()
+        if path is not None and not any(
+            ctx.graph.refers_to(other, r, resource) for m in select(other.body, path) for r in m.node.all_refs()
         ):
             continue
         where = spec.get("where")
@@ -121,14 +131,50 @@ def _referenced_by(spec: Mapping[str, Any], resource: Resource, ctx: Context) ->
     counting = spec.get("count")
     if counting is None:
         return Outcome(True) if referrers else Outcome(None if unsure else False)
-    total = sum(r.meta.get("instances") or 1 for r in referrers)
+    if "distinct" in spec:
+        values, unknown = _distinct(referrers, _param(spec["distinct"], ctx))
+        total, unsure = len(values), unsure or unknown
+        ctx.facts["values"] = ", ".join(sorted(values))
+    else:
+        total = sum(r.meta.get("instances") or 1 for r in referrers)
     ctx.facts["count"] = str(total)
-    verdict = _compare_count(total, _param(counting, ctx))
+    counting = _param(counting, ctx)
+    # When this resource has several instances, the referrers are spread over them in a way
+    # svclint cannot see: one instance has at least ceil(total / instances), at most all.
+    own = resource.meta.get("instances", 1)
+    least = -(-total // own) if own else min(total, 1)
+    verdict = _compare_count(least, counting)
+    if least != total and ("equals" in counting or verdict != _compare_count(total, counting)):
+        return Outcome(None)
     # An unknown instance count can only raise the total: a "more than" verdict that already
     # holds stands, anything else is unknown.
     if unsure and not (verdict and any(k in counting for k in ("gt", "ge"))):
         return Outcome(None)
     return Outcome(verdict)
+
+
+def _distinct(referrers: list[Resource], spec: Mapping[str, Any]) -> tuple[list[str], bool]:
+    """The different values the referrers have at `path` (compared case-insensitively), and
+    whether one is unknown. With `capture`, a value is the first group of that regex that
+    matched; a referrer whose value is missing or does not match is left out."""
+    found: dict[str, str] = {}
+    unknown = False
+    for other in referrers:
+        matches = select(other.body, spec["path"])
+        value = matches[0].node.value if matches else None
+        if isinstance(value, Unknown):
+            unknown = True
+            continue
+        if not isinstance(value, (str, int, float)):
+            continue
+        text = str(value)
+        if "capture" in spec:
+            hit = compiled(spec["capture"]).search(text)
+            if hit is None:
+                continue
+            text = next((g for g in hit.groups() if g is not None), hit.group(0))
+        found.setdefault(text.casefold(), text)
+    return list(found.values()), unknown
 
 
 def _candidates(resource: Resource, types: list[str], ctx: Context) -> list[Resource]:
@@ -154,12 +200,18 @@ def _leaf(condition: Mapping[str, Any], resource: Resource, ctx: Context) -> Out
     for match in matches:
         node = match.node
         guid = _partial_guid(node, transforms)
+        key = _index_key(node, transforms)
         if op in _NODE_OPS:
             result = test(node, argument, resource, ctx, match)
         elif guid is not None:
             result = test(guid, argument, resource, ctx, match)
+        elif key is not None:
+            result = test(key, argument, resource, ctx, match)
         elif isinstance(node.value, Unknown):
-            result = _partial_match(node.value, argument) if op == "matches" else None
+            # Whatever the value turns out to be, it is not in an empty list.
+            empty = op == "in" and isinstance(argument, list) and not argument
+            partial = op == "matches" and not match.beyond  # the known text is this value's own
+            result = False if empty else _partial_match(node.value, argument) if partial else None
         else:
             value = _transform(node.value, transforms)
             result = test(value, argument, resource, ctx, match)
@@ -176,12 +228,16 @@ def _leaf(condition: Mapping[str, Any], resource: Resource, ctx: Context) -> Out
 
 def _select(resource: Resource, path: str) -> list[Match]:
     """Paths are relative to the resource, or to the element a `has` condition is looking at:
-    there `.` is the element itself and `@key` its map key."""
+    there `.` is the element itself and `@key` its map key. `@instances` is how many instances
+    the resource's `count`/`for_each` (ARM `copy`) makes."""
     if path == ".":
         return [Match(resource.body, "")]
     if path == "@key":
         key = resource.meta.get("key")
         return [Match(Node(key, resource.body.loc), "")] if isinstance(key, str) else []
+    if path == "@instances":
+        count = resource.meta.get("instances", 1)
+        return [Match(Node(Unknown("the instance count") if count is None else count, resource.loc), "")]
     return select(resource.body, path)
 
 
@@ -203,8 +259,9 @@ def _has(node: Node, condition: Mapping[str, Any], resource: Resource, ctx: Cont
     scoped = replace(resource, body=node, meta={**resource.meta, "key": match.key})
     outcome = evaluate(condition, scoped, ctx)
     if outcome.witness is not None:
-        prefix = f"{match.path}." if match.path else ""
-        outcome.witness = Match(outcome.witness.node, prefix + outcome.witness.path, outcome.witness.key)
+        # A witness of `.` or `@key` is the element itself: its path is the element's.
+        path = ".".join(p for p in (match.path, outcome.witness.path) if p)
+        outcome.witness = Match(outcome.witness.node, path, outcome.witness.key)
     return outcome
 
 
@@ -214,6 +271,21 @@ def _partial_guid(node: Node, transforms: Any) -> str | None:
         return None
     found = _GUID_AT_END.search(node.value.partial)
     return found.group(1).lower() if found else None
+
+
+def _index_key(node: Node, transforms: Any) -> str | None:
+    """`index_key` of a value read from another resource's map by a literal key: the key, as in
+    `Files.ReadWrite.All` for `azuread_service_principal.graph.app_role_ids["Files.ReadWrite.All"]`."""
+    if "index_key" not in transforms or not isinstance(node.value, Unknown):
+        return None
+    for ref in node.refs:
+        found = _INDEX_KEY_AT_END.search(ref.attribute)
+        if found:
+            return found.group(1)
+    return None
+
+
+_INDEX_KEY_AT_END = re.compile(r'\["([^"]*)"\]$')
 
 
 def _partial_match(value: Unknown, pattern: str) -> Truth:
@@ -255,7 +327,7 @@ def _present(node: Node) -> Truth:
 def _exists(matches: list[Match], wanted: bool) -> Outcome:
     seen: Truth = False
     for match in matches:
-        state = _present(match.node)
+        state = None if match.beyond else _present(match.node)
         if state:
             return Outcome(wanted, match if wanted else None)
         if state is None:
@@ -267,6 +339,9 @@ def _exists(matches: list[Match], wanted: bool) -> Outcome:
 
 def _transform(value: Any, transforms: Any) -> Any:
     for name in transforms:
+        if name == "length":
+            value = _length(value)
+            continue
         if not isinstance(value, str):
             return value
         if name == "lower":
@@ -281,11 +356,26 @@ def _transform(value: Any, transforms: Any) -> Any:
     return value
 
 
+def _length(value: Any) -> Any:
+    """How many elements a list or map has, or characters a string; unknown when elements of
+    unknown presence (a `dynamic` block over an unknown `for_each`) are among them."""
+    if isinstance(value, (list, dict)):
+        items = value if isinstance(value, list) else list(value.values())
+        if any(isinstance(item.value, UnknownCount) for item in items):
+            return Unknown("the number of elements is unknown")
+        return len(items)
+    return len(value) if isinstance(value, str) else value
+
+
 _GUID_AT_END = re.compile(r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\W*$")
 
 
 @functools.lru_cache(maxsize=512)
 def compiled(pattern: str) -> re.Pattern[str]:
+    """The compiled pattern; patterns that can backtrack catastrophically never run."""
+    refused = regex_guard.check(pattern)
+    if refused:
+        raise RuleError(f"unsafe regular expression {pattern!r}: {refused}")
     return re.compile(pattern)
 
 
@@ -361,10 +451,14 @@ def _references(node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Co
 
 
 def _target(node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Truth:
-    """Follow the references at this node and test `where` on the resources they point at."""
+    """Follow the references at this node and test `where` on the resources they point at.
+    In ARM a resource ID written out (`resourceId(...)`, `Microsoft.Web/sites/app`) names one too."""
     truth: Truth = None if isinstance(node.value, Unknown) else False
     types = [t.casefold() for t in spec.get("types", ())]
-    for ref in node.all_refs():
+    refs = node.all_refs()
+    if not refs and resource.dialect == "arm" and isinstance(node.value, str):
+        refs = (Ref(node.value),)
+    for ref in refs:
         if types and ctx.graph.type_of(resource, ref) not in types:
             continue
         other = ctx.graph.target(resource, ref)
@@ -441,6 +535,13 @@ def scope_of(node: Node, table: Table, ref_types: list[str] | None = None) -> st
     return None
 
 
+def _literal(node: Node, wanted: bool, *_: Any) -> Truth:
+    """Whether the value is written out in the resource itself rather than read from a
+    variable, parameter, local or another resource (those carry their expression text)."""
+    written = node.known and not node.text and not node.all_refs()
+    return written == bool(wanted)
+
+
 def _in_table(value: Any, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Truth:
     table = ctx.tables[spec["table"]]
     row = table.find(spec["column"], value)
@@ -456,8 +557,18 @@ def _in_table(value: Any, spec: Mapping[str, Any], resource: Resource, ctx: Cont
     return False
 
 
+def _keys_include(value: Any, keys: list[str], resource: Resource, ctx: Context, match: Match) -> Truth:
+    """A map has every one of `keys` (case-insensitively); the missing ones become `missing`."""
+    if not isinstance(value, dict):
+        return None
+    present = {k.casefold() for k in value}
+    missing = [k for k in keys if k.casefold() not in present]
+    ctx.facts["missing"] = ", ".join(missing)
+    return not missing
+
+
 # Operators that look at the node itself (its key or references), so an unknown value is fine.
-_NODE_OPS = {"references", "target", "principal", "scope_class", "key_matches", "has"}
+_NODE_OPS = {"references", "target", "principal", "scope_class", "key_matches", "has", "literal"}
 
 _TESTS: dict[str, Callable[..., Truth | Outcome]] = {
     "equals": lambda value, arg, *_: _equal(value, arg),
@@ -475,4 +586,6 @@ _TESTS: dict[str, Callable[..., Truth | Outcome]] = {
     "scope_class": _scope_class,
     "in_table": _in_table,
     "has": _has,
+    "literal": _literal,
+    "keys_include": _keys_include,
 }

@@ -16,7 +16,8 @@ from svclint.engine.graph import Graph
 from svclint.engine.loader import Check, Rule
 from svclint.engine.paths import select
 from svclint.engine.tables import Table
-from svclint.model import Finding, Location, Resource, Severity, Unknown
+from svclint.masking import masked_value
+from svclint.model import PLACEHOLDER, Finding, Location, Resource, Severity, Unknown
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def _finding(
         "type": resource.type,
         "name": resource.address.rsplit(".", 1)[-1],
         "attribute": attribute,
-        "value": "(unknown)" if isinstance(value, Unknown) else value,
+        "value": masked_value(attribute, _shown(value)),  # secrets never reach a report
         **{f"param_{k}": v for k, v in ctx.params.items()},
         **ctx.facts,
     }
@@ -89,6 +90,13 @@ def _finding(
     if outcome.truth is None:
         message += " (unknown value counted by --strict)"
     return Finding(rule.id, severity, message, loc, resource.address, attribute)
+
+
+def _shown(value: Any) -> Any:
+    """A value for a message; the known text of a template, with `…` for its unknown parts."""
+    if not isinstance(value, Unknown):
+        return value
+    return "(unknown)" if value.partial is None else value.partial.replace(PLACEHOLDER, "…")
 
 
 class _Fields(dict[str, Any]):

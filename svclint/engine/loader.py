@@ -1,7 +1,8 @@
 """Load rule files: validate each against `rules/schema.json`, then check what a schema can't.
 
-Rules are data. Nothing in a rule file is executed: YAML is read with `safe_load`, regexes
-are compiled (never evaluated as code), and tables are plain rows.
+Rules are data. Nothing in a rule file is executed: YAML is read with a safe, bounded loader
+(`svclint.yamlsafe`), regexes are checked for catastrophic backtracking and compiled (never
+evaluated as code), and tables are plain rows.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from svclint import yamlsafe
+from svclint.engine import regex_guard
 from svclint.engine.conditions import OPERATORS
 from svclint.engine.tables import Table, load_tables
 from svclint.errors import RuleError
@@ -40,6 +43,8 @@ MESSAGE_FIELDS = frozenset(
         "scope",
         "azure_roles",
         "count",
+        "missing",
+        "values",
     }
 )
 
@@ -125,6 +130,9 @@ def load_rule(path: Path, tables: Mapping[str, Table]) -> Rule:
     if path.stem.split(".")[0] != data["id"] and not path.stem.startswith(data["id"] + "-"):
         raise RuleError(f"{path}: file name must start with the rule id {data['id']}")
     params = {name: spec["default"] for name, spec in data.get("params", {}).items()}
+    refused = regex_guard.unsafe_in(params)
+    if refused:
+        raise RuleError(f"{path}: params: {refused}")
     checks = {
         dialect: tuple(_check(path, c, tables, params) for c in data[dialect])
         for dialect in DIALECTS
@@ -167,7 +175,7 @@ def _read_yaml(path: Path) -> Any:
     if len(text) > 1_000_000:
         raise RuleError(f"{path}: rule file is larger than 1 MB")
     try:
-        return yaml.safe_load(text)
+        return yamlsafe.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
@@ -184,7 +192,7 @@ def _check(path: Path, raw: Mapping[str, Any], tables: Mapping[str, Table], para
             resources.extend(str(v) for v in table.column(item["column"], item.get("where")))
     if raw.get("when") is not None:
         _validate_condition(path, raw["when"], tables, params)
-    _validate_message(path, raw["message"])
+    _validate_message(path, raw["message"], tables)
     return Check(tuple(resources), raw["message"], raw.get("when"), raw.get("severity"), raw.get("at"))
 
 
@@ -207,7 +215,7 @@ def _validate_condition(
             stack.append(item["not"])
         if isinstance(item.get("has"), Mapping):
             stack.append(item["has"])
-        for key in ("referenced_by", "target"):
+        for key in ("referenced_by", "in_module", "target"):
             inner = item.get(key)
             if isinstance(inner, Mapping) and "where" in inner:
                 stack.append(inner["where"])
@@ -235,6 +243,9 @@ def _validate_argument(
             re.compile(argument)
         except re.error as exc:
             raise RuleError(f"{path}: bad regular expression {argument!r}: {exc}") from exc
+        refused = regex_guard.check(argument)
+        if refused:
+            raise RuleError(f"{path}: unsafe regular expression {argument!r}: {refused}")
     if op == "in_table":
         _table(path, tables, argument["table"])
 
@@ -247,11 +258,12 @@ def _param_names(argument: Any) -> list[str]:
     return []
 
 
-def _validate_message(path: Path, message: str) -> None:
+def _validate_message(path: Path, message: str, tables: Mapping[str, Table]) -> None:
+    """Fields are the fixed ones, rule params, or a table's name (the row an `in_table` found)."""
     try:
         fields = {f for _, f, _, _ in string.Formatter().parse(message) if f}
     except ValueError as exc:
         raise RuleError(f"{path}: bad message template: {exc}") from exc
-    unknown = sorted(f for f in fields if f not in MESSAGE_FIELDS and not f.startswith("param_"))
+    unknown = sorted(f for f in fields if f not in MESSAGE_FIELDS and f not in tables and not f.startswith("param_"))
     if unknown:
         raise RuleError(f"{path}: message uses unknown field(s) {unknown}; known: {sorted(MESSAGE_FIELDS)}")

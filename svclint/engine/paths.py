@@ -14,11 +14,13 @@ from svclint.model import Node, Unknown
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """A node found at `path` (the concrete path, wildcards filled in)."""
+    """A node found at `path` (the concrete path, wildcards filled in). `beyond` marks an
+    unknown value met before the path's end: whether what the path names exists is unknown."""
 
     node: Node
     path: str
     key: str = ""
+    beyond: bool = False
 
 
 def select(root: Node, path: str) -> list[Match]:
@@ -37,7 +39,7 @@ def _step(match: Match, segment: str) -> list[Match]:
     node = match.node
     value = node.value
     if isinstance(value, Unknown):
-        return [match]
+        return [match if match.beyond else Match(node, match.path, match.key, True)]
     if isinstance(value, list):
         if segment == "*":
             return [Match(item, _join(match.path, str(i))) for i, item in enumerate(value)]

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from svclint import yamlsafe
 from svclint.errors import RuleError
 
 
@@ -52,7 +53,7 @@ def load_tables(directories: Iterable[Path]) -> dict[str, Table]:
 
 def _load(path: Path) -> Table:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlsafe.load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise RuleError(f"{path}: cannot read table: {exc}") from exc
     rows = data.get("rows") if isinstance(data, dict) else None

@@ -30,6 +30,7 @@ from svclint.inventory.model import (
     Permission,
     RoleGrant,
 )
+from svclint.masking import masked_value
 from svclint.model import PLACEHOLDER, Finding, Location, Node, Resource, Unknown
 from svclint.pipeline import LintResult
 
@@ -441,7 +442,7 @@ def _governance(body: Node, row: Row) -> dict[str, str]:
     _, tags = _first(body, row, "tags")
     for match in tags:
         if isinstance(match.node.value, dict):
-            found.update({f"tags.{k}": display(v) for k, v in match.node.value.items()})
+            found.update({f"tags.{k}": masked_value(k, display(v)) for k, v in match.node.value.items()})
         elif isinstance(match.node.value, list):  # azuread tags are a set of strings
             found["tags"] = ", ".join(display(v) for v in match.node.value)
         else:

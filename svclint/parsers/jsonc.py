@@ -9,8 +9,9 @@ Node spans the whole member, from the opening quote of its key to the end of its
 finding on `"clientSecret": "..."` points at the key's line. Array elements and the root span
 just their value. `Node.text` is always empty.
 
-The parser is a single compiled-regex tokenizer driven by an explicit stack, so nesting depth
-is limited only by memory, and line/column numbers come from a table of line starts.
+The parser is a single compiled-regex tokenizer driven by an explicit stack, and line/column
+numbers come from a table of line starts. It would take any depth, but what reads its result
+recurses (`Node.plain`, the ARM resolver), so nesting deeper than MAX_DEPTH is a syntax error.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ _TOKEN = re.compile(
 _STRING, _COLON, _PUNCT, _NUMBER, _LITERAL, _COMMENT = range(1, 7)
 _STRAY, _END = 7, 8
 _LITERALS: dict[str, Any] = {"true": True, "false": False, "null": None}
+MAX_DEPTH = 256
+"""Deepest nesting of objects and arrays accepted; real templates stay under 30."""
 _NEWLINE = re.compile(r"\r\n?|\n")
 _DECODER = json.JSONDecoder(strict=False)
 
@@ -142,6 +145,8 @@ class _Parser:
                 if char in "{[":
                     if state != _VALUE:
                         raise self.error(self.unexpected(state, container, repr(char)), start)
+                    if len(stack) >= MAX_DEPTH:
+                        raise self.error(f"nesting too deep (limit {MAX_DEPTH})", start)
                     stack.append((container, start, key, key_start))
                     if char == "{":
                         container, state = {}, _KEY

@@ -76,12 +76,13 @@ def parse(path: str, text: str) -> ConfigFile:
     except UnexpectedCharacters as exc:
         pos = exc.pos_in_stream or 0
         char = text[pos] if pos < len(text) else "end of file"
-        return _failed(path, exc.line, exc.column, f"unexpected character {char!r}")
+        message = _unterminated(text, exc.line, exc.column) or f"unexpected character {char!r}"
+        return _failed(path, exc.line, exc.column, message)
     except UnexpectedEOF:
         line = text.count("\n") + 1
         return _failed(path, line, 1, "unexpected end of file")
     except UnexpectedInput as exc:
-        return _failed(path, exc.line, exc.column, _token_message(exc))
+        return _failed(path, exc.line, exc.column, _unterminated(text, exc.line, exc.column) or _token_message(exc))
     except RecursionError:
         return _failed(path, 1, 1, "nesting too deep to parse")
     builder = _Builder(path)
@@ -90,6 +91,28 @@ def parse(path: str, text: str) -> ConfigFile:
     except (_Nesting, RecursionError):
         return _failed(path, 1, 1, "nesting too deep to parse")
     return ConfigFile(path, body, mark_standalone(builder.comments, text))
+
+
+_QUOTE = re.compile(r"\\.")  # escaped characters, so that only real quotes are counted
+_HEREDOC = re.compile(r"<<-?([A-Za-z_][\w-]*)\n")
+
+
+def _unterminated(text: str, line: int, column: int) -> str | None:
+    """Name what was left open when the error sits on an opening quote, comment or heredoc:
+    lark only says which token it did not expect, often one swallowing the rest of the file."""
+    starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+    if not 0 < line <= len(starts):
+        return None
+    rest = text[starts[line - 1] + column - 1 :]
+    before = text[starts[line - 1] : starts[line - 1] + column - 1]
+    if _QUOTE.sub("", before + rest.split("\n", 1)[0]).count('"') % 2:
+        return "unterminated string"
+    if rest.startswith("/*") and "*/" not in rest:
+        return "unterminated comment"
+    heredoc = _HEREDOC.match(rest)
+    if heredoc and heredoc.group(1) not in (x.strip() for x in rest.split("\n")[1:]):
+        return f"unterminated heredoc (no closing {heredoc.group(1)})"
+    return None
 
 
 def _token_message(exc: Any) -> str:

@@ -24,6 +24,8 @@ FORMATS: dict[str, str] = {
 class ReportContext:
     color: bool = False
     version: str = ""
+    absolute_paths: bool = False
+    """Machine-read formats show paths outside the working directory as absolute paths."""
 
 
 class Reporter(Protocol):

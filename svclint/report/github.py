@@ -10,6 +10,7 @@ from typing import TextIO
 
 from svclint.pipeline import LintResult
 from svclint.report import ReportContext
+from svclint.report.paths import portable
 from svclint.report.summary import summary_line
 
 LEVELS = {"error": "error", "warning": "warning", "note": "notice"}
@@ -40,6 +41,7 @@ def annotation(
 
 
 def render(result: LintResult, stream: TextIO, context: ReportContext) -> None:
+    result = portable(result, context.absolute_paths)
     for diag in result.diagnostics:
         stream.write(annotation(diag.level, diag.path, diag.line, diag.column, "svclint", diag.message) + "\n")
     for f in result.findings:

@@ -8,9 +8,11 @@ from typing import Any, TextIO
 from svclint.pipeline import LintResult
 from svclint.report import ReportContext
 from svclint.report.fingerprint import fingerprint
+from svclint.report.paths import portable
 
 
 def render(result: LintResult, stream: TextIO, context: ReportContext) -> None:
+    result = portable(result, context.absolute_paths)
     document: dict[str, Any] = {
         "tool": {"name": "svclint", "version": context.version},
         "summary": {

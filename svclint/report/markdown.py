@@ -11,6 +11,7 @@ from typing import TextIO
 
 from svclint.pipeline import LintResult
 from svclint.report import ReportContext
+from svclint.report.paths import portable
 from svclint.report.summary import summary_line
 
 MAX_BYTES = 900_000
@@ -22,6 +23,7 @@ def cell(text: str) -> str:
 
 
 def render(result: LintResult, stream: TextIO, context: ReportContext) -> None:
+    result = portable(result, context.absolute_paths)
     parts = [f"## svclint {context.version}".rstrip(), "", summary_line(result), ""]
     counts = Counter(f.rule_id for f in result.findings)
     if counts:

@@ -7,6 +7,7 @@ checks; file problems go to toolExecutionNotifications, never to results.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
 
@@ -15,6 +16,7 @@ from svclint.model import Diagnostic, Finding, Location
 from svclint.pipeline import LintResult
 from svclint.report import ReportContext
 from svclint.report.fingerprint import FINGERPRINT_KEY, fingerprint
+from svclint.report.paths import portable
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/svclint/"
@@ -30,6 +32,7 @@ def render(result: LintResult, stream: TextIO, context: ReportContext) -> None:
 
 
 def sarif_log(result: LintResult, context: ReportContext) -> dict[str, Any]:
+    result = portable(result, context.absolute_paths)
     rules = sorted(result.rules, key=lambda r: r.id)
     index = {rule.id: i for i, rule in enumerate(rules)}
     findings = sorted(result.findings, key=lambda f: _RANK[f.severity])
@@ -107,10 +110,17 @@ def _location(loc: Location) -> dict[str, Any]:
             region["endColumn"] = loc.end_column
     return {
         "physicalLocation": {
-            "artifactLocation": {"uri": quote(loc.path), "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": _artifact(loc.path),
             "region": region,
         }
     }
+
+
+def _artifact(path: str) -> dict[str, str]:
+    """Relative paths resolve against %SRCROOT%; absolute ones (`--absolute-paths`) are file URIs."""
+    if Path(path).is_absolute():
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}
 
 
 def _result(finding: Finding, rule_index: int) -> dict[str, Any]:

@@ -109,10 +109,14 @@ def _resources(template: _Template) -> Iterator[Resource]:
 
 
 def _outputs(template: _Template) -> Iterator[Resource]:
-    """Outputs are resources of type `output` (as in Terraform): what they refer to is used."""
+    """Outputs are resources of type `output` (as in Terraform): what they refer to is used,
+    and an output that is a resource ID (`resourceId(...)`) refers to that resource."""
     outputs = _get(template.root, "outputs")
     for name, node in outputs.value.items() if outputs is not None and isinstance(outputs.value, dict) else ():
         body = evaluate_node(node, template.ctx)
+        value = _get(body, "value")
+        if value is not None and not value.refs and isinstance(value.value, str) and "/providers/" in value.value:
+            value.refs = (Ref(value.value, "id"),)
         resource = Resource("arm", "output", f"output.{name}", body, node.loc, "config", template.module_dir)
         resource.meta.update({"name": name, "instances": 1})
         yield resource
@@ -126,7 +130,8 @@ def _resource(template: _Template, symbol: str, node: Node, parent: Resource | N
     body = evaluate_node(node, template.ctx)
     # Extension resources write their version into the type: `Microsoft.Graph/users@v1.0`.
     type_name = _text(_get(body, "type")).split("@", 1)[0]
-    name = _text(_get(body, "name"))
+    # Microsoft Graph resources are named by `uniqueName`: `${app.uniqueName}/fic` names a child.
+    name = _text(_get(body, "name")) or _text(_get(body, "uniqueName"))
     if parent is not None and "." not in type_name.split("/", 1)[0]:
         type_name = f"{parent.type}/{type_name}"
         name = f"{parent.meta.get('name', '')}/{name}"

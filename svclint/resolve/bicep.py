@@ -21,6 +21,7 @@ from svclint import arm_functions
 from svclint.durations import format_timestamp
 from svclint.model import PLACEHOLDER, Comment, Location, Node, Ref, Resource, Unknown, mark_standalone
 from svclint.parsers import bicep_syntax as syn
+from svclint.resolve.arm import _add_parent as _parent_from_name
 from svclint.resolve.arm import resource_id
 
 _SCOPES = {"subscription": "@subscription", "managementgroup": "@managementGroup", "tenant": "@tenant"}
@@ -144,8 +145,15 @@ def _resources(module: Module, statement: syn.Resource, parent: Resource | None,
             name = f"{parent_resource.meta.get('name', '')}/{name}"
         header = module.loc(statement)
         header = Location(header.path, header.line, header.column, header.line, header.column + len("resource"))
+        if parent is not None and isinstance(body.value, dict) and "parent" not in body.value:
+            # A nested child refers to its parent, as `parent: x` does (and ARM's nested resources).
+            body.value["parent"] = Node(Unknown("the parent resource's id"), header, (Ref(parent.address, "id"),))
+        # A top-level child named `'${uami.name}/fic'` (or `'${app.uniqueName}/fic'`) refers to
+        # the parent its name starts with, as in ARM JSON.
+        _parent_from_name(body, type_name, None, header)
         if not statement.existing:
             _add_scope(body, scope, header)
+        _add_copy(body, statement, instances, header)
         resource = Resource(
             "arm",
             type_name,
@@ -160,6 +168,18 @@ def _resources(module: Module, statement: syn.Resource, parent: Resource | None,
         yield resource
         for child in literal.resources:
             yield from _resources(state, child, resource, scope)
+
+
+def _add_copy(body: Node, statement: syn.Resource, instances: int | None, header: Location) -> None:
+    """A resource loop gets the `copy` it compiles to: its count, and serial with `@batchSize`."""
+    if not isinstance(statement.value, syn.ForExpr) or not isinstance(body.value, dict):
+        return
+    count = Node(instances if instances is not None else Unknown("the loop's length is unknown"), header)
+    copy = {"name": Node(statement.name, header), "count": count, "mode": Node("parallel", header)}
+    batch = statement.decorator("batchSize")
+    if batch is not None and len(batch.args) == 1 and isinstance(batch.args[0], syn.IntLit):
+        copy.update(mode=Node("serial", header), batchSize=Node(batch.args[0].value, header))
+    body.value["copy"] = Node(copy, header)
 
 
 def _parent(module: Module, body: Node) -> Resource | None:
@@ -177,6 +197,8 @@ def _parent(module: Module, body: Node) -> Resource | None:
 
 def _name(body: Node) -> str:
     found = body.value.get("name") if isinstance(body.value, dict) else None
+    if found is None and isinstance(body.value, dict):
+        found = body.value.get("uniqueName")  # Microsoft Graph resources are named by it
     if found is None:
         return ""
     if isinstance(found.value, str):
@@ -231,14 +253,15 @@ def _object(literal: syn.ObjectLit, module: Module) -> Node:
     out: dict[str, Node] = {}
     for item in literal.items:
         if isinstance(item, syn.ObjectProperty):
-            key = item.key if isinstance(item.key, str) else evaluate(item.key, module).value
+            # An interpolated key (`'${uami.id}': {}`) refers to what it names: its refs go on the value.
+            key_node = None if isinstance(item.key, str) else evaluate(item.key, module)
+            key = item.key if key_node is None else key_node.value
             value = evaluate(item.value, module)
+            refs = value.refs if key_node is None else tuple(dict.fromkeys((*value.refs, *key_node.all_refs())))
             loc = module.loc(item)
             if loc.end_line != loc.line:  # multi-line entries are reported on their first line
                 loc = Location(loc.path, loc.line, loc.column, loc.line, loc.column + len(str(key)))
-            out[str(key) if not isinstance(key, Unknown) else PLACEHOLDER] = Node(
-                value.value, loc, value.refs, value.text
-            )
+            out[str(key) if not isinstance(key, Unknown) else PLACEHOLDER] = Node(value.value, loc, refs, value.text)
         elif isinstance(item, syn.Spread):
             spread = evaluate(item.expr, module)
             if isinstance(spread.value, dict):

@@ -198,7 +198,7 @@ def _resource_reference(expr: Traversal, scope: Scope, text: str) -> Node:
     while steps and not (isinstance(steps[0], str) and steps[0] != "*"):
         steps.pop(0)
     address = ".".join(prefix)
-    attribute = _path_text(steps)
+    attribute = _path_text(steps, scope)
     ref = Ref(address, attribute)
     if len(prefix) >= 2 and (prefix[-2], attribute) in _APPLY_TIME:
         return Node(format_timestamp(scope.now), expr.loc, (ref,), text)
@@ -210,8 +210,16 @@ def _resource_reference(expr: Traversal, scope: Scope, text: str) -> Node:
     return Node(Unknown(f"{text} is known only after apply"), expr.loc, (ref,), text)
 
 
-def _path_text(steps: list[str | int | Expr]) -> str:
-    return ".".join(s if isinstance(s, str) else str(s) if isinstance(s, int) else "?" for s in steps)
+def _path_text(steps: list[str | int | Expr], scope: Scope) -> str:
+    """A reference's attribute path; a known map key stays readable: `app_role_ids["X.All"]`."""
+    out = ""
+    for step in steps:
+        key = evaluate(step, scope).value if not isinstance(step, (str, int)) else None
+        if isinstance(key, str):
+            out += f'["{key}"]'
+        else:
+            out += ("." if out else "") + (str(step) if isinstance(step, (str, int)) else "?")
+    return out
 
 
 def _walk(node: Node, steps: tuple[str | int | Expr, ...], scope: Scope, loc: Location) -> Node:

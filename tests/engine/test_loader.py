@@ -37,6 +37,12 @@ def test_user_rules_load_next_to_builtin_ones(tmp_path: Path) -> None:
     assert rules[0].id == "SVC001"
 
 
+def test_messages_may_name_a_table_for_the_row_in_table_found(tmp_path: Path) -> None:
+    text = GOOD.replace("grants Contributor.", "grants {azure_roles}, not {managed_identity_types}.")
+    rules, _ = load_rules([_write(tmp_path, text)])
+    assert "ACME001" in [r.id for r in rules]
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

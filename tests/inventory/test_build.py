@@ -28,7 +28,7 @@ def test_system_identity_carries_its_workload_and_tags(accounts: dict[str, Accou
     assert system.governance == (("tags.owner", "team-api"),)
     (grant,) = system.roles
     assert (grant.role, grant.privileged, grant.scope_class) == ("Owner", True, "subscription")
-    assert [f.rule_id for f in system.findings] == ["SVC032"]
+    assert [f.rule_id for f in system.findings] == ["SVC032", "SVC039"]  # no principal_type
     assert system.privileged_at_broad_scope
 
 
@@ -74,7 +74,7 @@ def test_app_registration_absorbs_its_service_principal(accounts: dict[str, Acco
             "Role",
         ),
     )
-    assert {f.rule_id for f in app.findings} == {"SVC012", "SVC016"}
+    assert {f.rule_id for f in app.findings} == {"SVC012", "SVC016", "SVC039", "SVC040"}
 
 
 def test_external_principals(accounts: dict[str, Account]) -> None:

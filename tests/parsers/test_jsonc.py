@@ -6,7 +6,7 @@ import time
 import pytest
 
 from svclint.model import Comment, Node
-from svclint.parsers.jsonc import JsoncError, loads
+from svclint.parsers.jsonc import MAX_DEPTH, JsoncError, loads
 
 
 def span(node: Node) -> tuple[int, int, int, int]:
@@ -134,8 +134,8 @@ def test_duplicate_keys_last_wins() -> None:
     assert span(root.value["a"]) == (1, 18, 1, 24)
 
 
-def test_deep_nesting_parses_iteratively() -> None:
-    depth = 100_000
+def test_nesting_up_to_the_limit_parses() -> None:
+    depth = MAX_DEPTH
     node = parse("[" * depth + "]" * depth)
     seen = 1
     while node.value:
@@ -146,11 +146,18 @@ def test_deep_nesting_parses_iteratively() -> None:
 
 
 def test_deep_objects() -> None:
-    depth = 2_000
+    depth = MAX_DEPTH
     node = parse('{"k":' * depth + "null" + "}" * depth)
     for _ in range(depth):
         node = node.value["k"]
     assert node.value is None
+
+
+def test_deeper_nesting_is_a_syntax_error_not_a_recursion_error() -> None:
+    depth = MAX_DEPTH + 1
+    with pytest.raises(JsoncError, match=r"nesting too deep \(limit 256\)") as caught:
+        parse("[" * depth + "]" * depth)
+    assert (caught.value.line, caught.value.column) == (1, depth)
 
 
 @pytest.mark.parametrize(

@@ -73,7 +73,7 @@ def test_fingerprints_ignore_line_moves(all_rules: tuple[list[Rule], dict[str, T
     before = _fingerprints(_log([tmp_path], all_rules))
     (tmp_path / "main.tf").write_text("# moved\n\n\n" + source)
     after = _fingerprints(_log([tmp_path], all_rules))
-    assert before == after and len(before) == 6
+    assert before == after and len(before) == 13
 
 
 def _fingerprints(log: dict[str, object]) -> set[str]:

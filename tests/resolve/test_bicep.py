@@ -126,3 +126,38 @@ def test_syntax_error_is_a_positioned_diagnostic(tmp_path: Path) -> None:
 
 def test_options_default_keeps_cache_off() -> None:
     assert Options([Path()]).cache_dir is None
+
+
+def test_outputs_are_resources(tmp_path: Path) -> None:
+    text = (
+        "resource s 'Microsoft.Resources/deploymentScripts@2023-08-01' = {\n  name: 's'\n}\n"
+        "@secure()\noutput secret string = s.properties.outputs.secret\n"
+    )
+    found = _build(tmp_path, {"main.bicep": text}, "main.bicep")
+    output = found["main.bicep:output.secret"]
+    assert (output.type, output.mode, output.loc.line) == ("output", "config", 5)
+    assert output.body.value["value"].refs == (Ref("s", "properties.outputs.secret"),)
+
+
+def test_nested_child_refers_to_its_parent(tmp_path: Path) -> None:
+    found = _build(tmp_path, {"main.bicep": MAIN}, "main.bicep")
+    assert found["main.bicep:cfg"].body.value["parent"].refs == (Ref("site", "id"),)
+
+
+def test_top_level_child_named_after_its_parent_refers_to_it(tmp_path: Path) -> None:
+    # As in ARM JSON: `'${app.uniqueName}/fic'` or `'id-deploy/gh'` names the parent.
+    text = (
+        "extension microsoftGraphV1\n"
+        "resource uami 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {\n  name: 'id-deploy'\n}\n"
+        "resource gh 'Microsoft.ManagedIdentity/userAssignedIdentities/federatedIdentityCredentials@2023-01-31' = {\n"
+        "  name: 'id-deploy/gh'\n}\n"
+        "resource app 'Microsoft.Graph/applications@v1.0' = {\n  uniqueName: 'ci'\n}\n"
+        "resource fic 'Microsoft.Graph/applications/federatedIdentityCredentials@v1.0' = {\n"
+        "  name: '${app.uniqueName}/infra'\n}\n"
+    )
+    found = _build(tmp_path, {"main.bicep": text}, "main.bicep")
+    gh_parent = found["main.bicep:gh"].body.value["parent"].refs
+    assert gh_parent == (Ref("Microsoft.ManagedIdentity/userAssignedIdentities/id-deploy", "id"),)
+    assert gh_parent[0].address.casefold() in found["main.bicep:uami"].meta["aliases"]
+    assert found["main.bicep:fic"].body.value["parent"].refs == (Ref("app", "uniqueName"),)
+    assert found["main.bicep:app"].meta["name"] == "ci"

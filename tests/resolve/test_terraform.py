@@ -74,6 +74,21 @@ resource "azurerm_role_assignment" "r" {
     assert body["sp"].refs == (Ref("azuread_service_principal.s", "object_id"),)
 
 
+def test_known_map_keys_stay_in_reference_paths() -> None:
+    source = """
+resource "x_y" "z" {
+  for_each = toset(["Mail.Send"])
+  literal  = azuread_service_principal.g.app_role_ids["Files.Read.All"]
+  bound    = azuread_service_principal.g.app_role_ids[each.value]
+  unknown  = azuread_service_principal.g.app_role_ids[var.role]
+}
+"""
+    body = _resources(source)["x_y.z"].body.value
+    assert body["literal"].refs == (Ref("azuread_service_principal.g", 'app_role_ids["Files.Read.All"]'),)
+    assert body["bound"].refs == (Ref("azuread_service_principal.g", 'app_role_ids["Mail.Send"]'),)
+    assert body["unknown"].refs == (Ref("azuread_service_principal.g", "app_role_ids.?"),)
+
+
 def test_plain_arguments_of_other_resources_are_known() -> None:
     source = """
 resource "azurerm_resource_group" "rg" { name = "rg-app" }
