@@ -21,7 +21,7 @@ resource "azuread_application_password" "ci" {
   end_date       = "2026-09-01T00:00:00Z"
 }
 """
-GOOD = 'resource "azuread_application" "ci" {\n  display_name = "ci"\n}\n'
+GOOD = 'resource "azuread_application" "ci" {\n  display_name = "ci"\n  owners       = [var.owner]\n}\n'
 
 
 def _git(repo: Path, *args: str) -> None:
