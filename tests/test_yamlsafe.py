@@ -22,7 +22,7 @@ def test_alias_bomb_is_refused_before_construction() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("x: " + "[" * 5000 + "]" * 5000, "nesting too deep"),
+        ("x: " + "[" * 5000 + "]" * 5000, "nesting too deep|maximum nesting depth"),
         ("#" * (yamlsafe.MAX_BYTES + 1), "file is larger than 1 MB"),
         ("x: !!python/name:os.system\n", "could not determine a constructor"),
     ],

@@ -8,7 +8,10 @@ evaluated as code), and tables are plain rows.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
+import os
+import pickle
 import re
 import string
 from collections.abc import Iterable, Mapping
@@ -101,11 +104,67 @@ def _validator() -> Any:
 
 
 def load_rules(extra_dirs: Iterable[Path] = ()) -> tuple[list[Rule], dict[str, Table]]:
-    """All rules (built-in first, then user directories) and the tables they use."""
+    """All rules (built-in first, then user directories) and the tables they use.
+
+    Loading and validating ~50 rule files costs more than linting a small repository, so a
+    loaded pack is kept in the user cache, keyed by svclint's version and the bytes of every
+    rule, table and schema file: any edit makes a new key, and a failing pack is never cached.
+    """
     directories = [builtin_rules_dir(), *extra_dirs]
     for directory in directories:
         if not directory.is_dir():
             raise RuleError(f"{directory}: rules directory does not exist")
+    cache = _pack_cache(directories)
+    cached = _read_pack(cache)
+    if cached is not None:
+        return cached
+    loaded = _load_rules(directories)
+    _write_pack(cache, loaded)
+    return loaded
+
+
+def _pack_cache(directories: list[Path]) -> Path | None:
+    from svclint import __version__
+    from svclint.cache import user_cache_dir
+
+    digest = hashlib.sha256(__version__.encode())
+    for directory in directories:
+        for path in sorted([*directory.glob("*.y*ml"), *directory.glob("*.json"), *directory.glob("tables/*.y*ml")]):
+            digest.update(str(path).encode() + b"\0")
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                return None  # unreadable: load normally and let that report it
+    try:
+        return user_cache_dir() / "rules" / f"{digest.hexdigest()}.pickle"
+    except (OSError, RuntimeError):
+        return None
+
+
+def _read_pack(path: Path | None) -> tuple[list[Rule], dict[str, Table]] | None:
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as handle:
+            value = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    return value if isinstance(value, tuple) and len(value) == 2 else None
+
+
+def _write_pack(path: Path | None, loaded: tuple[list[Rule], dict[str, Table]]) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.replace(path)
+    except OSError:
+        pass  # a read-only cache only costs speed
+
+
+def _load_rules(directories: list[Path]) -> tuple[list[Rule], dict[str, Table]]:
     tables = load_tables(d / "tables" for d in directories if (d / "tables").is_dir())
     rules: list[Rule] = []
     seen: dict[str, Path] = {}

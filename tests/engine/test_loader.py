@@ -83,3 +83,18 @@ def test_builtin_rule_ids_match_files() -> None:
     rules, _ = load_rules()
     assert all(r.path.stem == r.id for r in rules)
     assert len({r.name for r in rules}) == len(rules)
+
+
+def test_loaded_pack_is_cached_and_any_edit_invalidates_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SVCLINT_CACHE_DIR", str(tmp_path / "cache"))
+    pack = _write(tmp_path / "pack", GOOD) if (tmp_path / "pack").mkdir() is None else tmp_path
+    first, _ = load_rules([pack])
+    assert len(list((tmp_path / "cache" / "rules").glob("*.pickle"))) == 1
+    again, _ = load_rules([pack])
+    assert [r.id for r in again] == [r.id for r in first]
+    (pack / "ACME001.yaml").write_text(GOOD.replace("No Contributor for apps", "No Owner for apps"))
+    edited, _ = load_rules([pack])
+    assert next(r.title for r in edited if r.id == "ACME001") == "No Owner for apps"
+    (pack / "ACME001.yaml").write_text(GOOD.replace("severity: error", "severity: fatal"))
+    with pytest.raises(RuleError, match="'fatal' is not one of"):
+        load_rules([pack])
