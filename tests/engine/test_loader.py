@@ -87,7 +87,9 @@ def test_builtin_rule_ids_match_files() -> None:
 
 def test_loaded_pack_is_cached_and_any_edit_invalidates_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SVCLINT_CACHE_DIR", str(tmp_path / "cache"))
-    pack = _write(tmp_path / "pack", GOOD) if (tmp_path / "pack").mkdir() is None else tmp_path
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    _write(pack, GOOD)
     first, _ = load_rules([pack])
     assert len(list((tmp_path / "cache" / "rules").glob("*.pickle"))) == 1
     again, _ = load_rules([pack])
