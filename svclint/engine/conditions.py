@@ -179,7 +179,7 @@ def _distinct(referrers: list[Resource], spec: Mapping[str, Any]) -> tuple[list[
 
 def _candidates(resource: Resource, types: list[str], ctx: Context) -> list[Resource]:
     if types == ["*"]:
-        return [r for r in ctx.graph.resources if r.module_dir == resource.module_dir and r is not resource]
+        return [r for r in ctx.graph.in_module(resource.module_dir) if r is not resource]
     return [r for t in types for r in ctx.graph.in_module(resource.module_dir, t)]
 
 

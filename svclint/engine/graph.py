@@ -45,9 +45,13 @@ class Graph:
     def __init__(self, resources: Iterable[Resource]) -> None:
         self.resources = list(resources)
         self._by_type: dict[str, list[Resource]] = defaultdict(list)
+        self._by_module: dict[str, list[Resource]] = defaultdict(list)
+        self._by_module_type: dict[tuple[str, str], list[Resource]] = defaultdict(list)
         self._by_address: dict[tuple[str, str], Resource] = {}
         for resource in self.resources:
             self._by_type[type_key(resource)].append(resource)
+            self._by_module[resource.module_dir].append(resource)
+            self._by_module_type[(resource.module_dir, type_key(resource))].append(resource)
             self._by_address[(resource.module_dir, resource.address)] = resource
             for alias in resource.meta.get("aliases", ()):
                 self._by_address.setdefault((resource.module_dir, alias.casefold()), resource)
@@ -55,8 +59,12 @@ class Graph:
     def of_type(self, type_name: str) -> list[Resource]:
         return self._by_type.get(type_name.casefold(), [])
 
-    def in_module(self, module_dir: str, type_name: str) -> list[Resource]:
-        return [r for r in self.of_type(type_name) if r.module_dir == module_dir]
+    def in_module(self, module_dir: str, type_name: str = "*") -> list[Resource]:
+        """Resources of a type (or all, for "*") in one module: indexed, because connection
+        conditions ask this for every resource they test."""
+        if type_name == "*":
+            return self._by_module.get(module_dir, [])
+        return self._by_module_type.get((module_dir, type_name.casefold()), [])
 
     def target(self, source: Resource, ref: Ref) -> Resource | None:
         """The resource a reference points at, if the same module declares it."""
