@@ -68,7 +68,9 @@ class Tally:
 
 def load_parser() -> ModuleType:
     """Load the parser module by path, so any interpreter (say, pycep's throwaway venv) can run
-    this script without svclint's own dependencies, which `svclint.parsers` imports."""
+    this script without svclint's own dependencies, which `svclint.parsers` imports. (The
+    parser needs only `svclint.model`, which is standard library only.)"""
+    sys.path.insert(0, str(PARSER_FILE.parents[2]))
     spec = importlib.util.spec_from_file_location("bicep_syntax", PARSER_FILE)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

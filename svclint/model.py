@@ -178,3 +178,17 @@ class Finding:
     def fingerprint_key(self) -> str:
         """Stable across unrelated edits: no line numbers, only what the finding is about."""
         return f"{self.rule_id}|{self.loc.path}|{self.address}|{self.attribute}"
+
+
+class InputSyntaxError(Exception):
+    """Invalid input text at a 1-based line and column; front ends raise subclasses of it and
+    the pipeline turns them into Diagnostics."""
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message, line, column)
+        self.message = message
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}: {self.message}"

@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from svclint.model import InputSyntaxError
+
 __all__ = [
     "ArrayLit",
     "ArrayType",
@@ -94,17 +96,8 @@ MAX_DEPTH = 500
 """Deepest nesting of expressions or types accepted; deeper input is rejected, not recursed."""
 
 
-class BicepSyntaxError(Exception):
+class BicepSyntaxError(InputSyntaxError):
     """Invalid Bicep; `line`/`column` (1-based) point at the offending token."""
-
-    def __init__(self, message: str, line: int, column: int) -> None:
-        super().__init__(message, line, column)
-        self.message = message
-        self.line = line
-        self.column = column
-
-    def __str__(self) -> str:
-        return f"{self.line}:{self.column}: {self.message}"
 
 
 # --------------------------------------------------------------------------------------------

@@ -21,22 +21,13 @@ import re
 from bisect import bisect_right
 from typing import Any
 
-from svclint.model import Comment, Location, Node
+from svclint.model import Comment, InputSyntaxError, Location, Node
 
 __all__ = ["JsoncError", "loads"]
 
 
-class JsoncError(Exception):
-    """A syntax error at a 1-based line and column."""
-
-    def __init__(self, message: str, line: int, column: int) -> None:
-        super().__init__(message, line, column)
-        self.message = message
-        self.line = line
-        self.column = column
-
-    def __str__(self) -> str:
-        return f"{self.line}:{self.column}: {self.message}"
+class JsoncError(InputSyntaxError):
+    """A JSON syntax error at a 1-based line and column."""
 
 
 # One match per token, leading whitespace included. Group numbers are the token kinds.
