@@ -236,11 +236,13 @@ def _json_document(path: Path, inputs: _Inputs) -> list[Resource] | None:
         return None
     values: dict[str, Any] = {}
     params_file = path.with_name(path.name[: -len(path.suffix)] + ".parameters.json")
-    if params_file.is_file():
-        params = inputs.json(params_file)
-        if params is not None and arm.is_parameters(params):
-            values = arm.parameter_values(params)
+    params = inputs.json(params_file) if params_file.is_file() else None
+    if params is not None and arm.is_parameters(params):
+        values = arm.parameter_values(params)
+    else:
+        params = None
     resources = arm.build_template(root, values, display_path(path))
+    resources += arm.secure_parameters(root, params, display_path(path))
     inputs.comments.setdefault(display_path(path), []).extend(arm.metadata_suppressions(resources))
     return resources
 

@@ -291,3 +291,30 @@ def metadata_suppressions(resources: list[Resource]) -> list[Comment]:
             loc = resource.loc
             found.append(Comment(loc.line, loc.column, f"svclint:ignore {entry}", standalone=False))
     return found
+
+
+_SECURE_TYPES = ("securestring", "secureobject")
+
+
+def secure_parameters(template: Node, params: Node | None, module_dir: str) -> list[Resource]:
+    """`parameter` resources for a template's secure parameters: the value a parameters file
+    gives them (or the template's own default), located where it is written, so a rule can
+    tell a literal secret from a Key Vault reference."""
+    declared = _get(template, "parameters")
+    given = _get(params, "parameters") if params is not None else None
+    found: list[Resource] = []
+    for name, spec in declared.value.items() if declared is not None and isinstance(declared.value, dict) else ():
+        kind = _get(spec, "type")
+        if kind is None or not isinstance(kind.value, str) or kind.value.casefold() not in _SECURE_TYPES:
+            continue
+        entry = _get(given, name) if given is not None else None
+        body: dict[str, Node] = {"secure": Node(True, spec.loc)}
+        for key, source in (("value", entry), ("reference", entry), ("defaultValue", spec)):
+            found_node = _get(source, key) if source is not None else None
+            if found_node is not None:
+                body[key] = found_node
+        loc = next((n.loc for k, n in body.items() if k != "secure"), spec.loc)
+        resource = Resource("arm", "parameter", f"parameter.{name}", Node(body, loc), loc, "config", module_dir)
+        resource.meta.update({"name": name, "instances": 1})
+        found.append(resource)
+    return found

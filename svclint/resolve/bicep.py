@@ -80,7 +80,26 @@ def build(module: Module) -> list[Resource]:
             resources.extend(_module_call(module, statement))
         elif isinstance(statement, syn.Output):
             resources.append(_output(module, statement))
+        elif isinstance(statement, syn.Param) and statement.decorator("secure") is not None:
+            resources.append(_secure_parameter(module, statement))
     return resources
+
+
+def _secure_parameter(module: Module, statement: syn.Param) -> Resource:
+    """A `@secure()` parameter as a `parameter` resource, like ARM's secure parameters: the
+    value a `.bicepparam` file gives it (located there), else its default in the template."""
+    body: dict[str, Node] = {"secure": Node(True, module.loc(statement))}
+    given = module.values.get(statement.name)
+    if given is not None:
+        body["value"] = given
+    elif statement.default is not None:
+        body["defaultValue"] = evaluate(statement.default, module)
+    loc = next((n.loc for k, n in body.items() if k != "secure"), module.loc(statement))
+    resource = Resource(
+        "arm", "parameter", f"parameter.{statement.name}", Node(body, loc), loc, "config", module.module_dir
+    )
+    resource.meta.update({"name": statement.name, "instances": 1})
+    return resource
 
 
 def _output(module: Module, statement: syn.Output) -> Resource:
