@@ -268,6 +268,8 @@ def _plan_sources(directory: Path, inputs: _Inputs) -> Sources:
 def _bicep_files(paths: list[Path], now: datetime, inputs: _Inputs) -> list[Resource]:
     """Resources of the Bicep files asked about; a `.bicepparam` file supplies the values of the
     template it is `using` (the template is linted with them, even if it was not named)."""
+    if not paths:
+        return []  # the Bicep front end costs ~60 ms of imports: only load it when needed
     from svclint.resolve import bicep
 
     templates = [p for p in paths if p.suffix == ".bicep"]
