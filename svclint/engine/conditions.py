@@ -477,8 +477,14 @@ def _target(node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Contex
 
 def _ref_matches(row: Mapping[str, Any], ref_type_name: str, attribute: str) -> bool:
     """A table row's `type` and `attribute` globs against a reference (case-insensitively)."""
-    return fnmatch.fnmatch(ref_type_name, str(row["type"]).casefold()) and fnmatch.fnmatch(
-        attribute.casefold(), str(row["attribute"]).casefold()
+    return _globs_match(str(row["type"]), str(row["attribute"]), ref_type_name, attribute)
+
+
+@functools.lru_cache(maxsize=65536)
+def _globs_match(type_glob: str, attribute_glob: str, type_name: str, attribute: str) -> bool:
+    """Memoised: every principal and scope test asks the same few questions many times."""
+    return fnmatch.fnmatchcase(type_name.casefold(), type_glob.casefold()) and fnmatch.fnmatchcase(
+        attribute.casefold(), attribute_glob.casefold()
     )
 
 
