@@ -12,12 +12,12 @@ from datetime import datetime
 from typing import Any
 
 from svclint.engine.conditions import Context, Outcome, evaluate
-from svclint.engine.graph import Graph
+from svclint.engine.graph import Graph, type_key
 from svclint.engine.loader import Check, Rule
 from svclint.engine.paths import select
 from svclint.engine.tables import Table
 from svclint.masking import masked_value
-from svclint.model import PLACEHOLDER, Finding, Location, Resource, Severity, Unknown
+from svclint.model import PLACEHOLDER, SEVERITY_RANK, Finding, Location, Resource, Severity, Unknown
 
 
 @dataclass(frozen=True)
@@ -48,17 +48,47 @@ def _rule_findings(
     params: Mapping[str, Any],
     settings: Settings,
 ) -> Iterator[Finding]:
-    reported: set[int] = set()
+    """Per resource, the first check that holds. Under --strict, when none holds but some are
+    unknown, the most severe unknown check counts: a downgrading check (a note listed first)
+    that merely cannot be decided must not hide the error a later check stands for."""
+    for resource in _targets(checks, graph, dialect):
+        unsure: tuple[Check, Outcome, Context] | None = None
+        for check in checks:
+            if _targeted(resource, check):
+                ctx = Context(graph, tables, params, settings.now)
+                outcome = evaluate(check.when, resource, ctx) if check.when else Outcome(True)
+                if outcome.truth:
+                    yield _finding(rule, check, resource, outcome, ctx, settings)
+                    break
+                if (
+                    outcome.truth is None
+                    and settings.strict
+                    and (unsure is None or _rank(rule, check) > _rank(rule, unsure[0]))
+                ):
+                    unsure = (check, outcome, ctx)
+        else:
+            if unsure is not None:
+                yield _finding(rule, unsure[0], resource, unsure[1], unsure[2], settings)
+
+
+def _targets(checks: tuple[Check, ...], graph: Graph, dialect: str) -> list[Resource]:
+    """The resources any check targets, each once, in a stable order."""
+    found: dict[int, Resource] = {}
     for check in checks:
         for type_name in check.resources:
             for resource in graph.of_type(type_name):
-                if resource.dialect != dialect or id(resource) in reported:
-                    continue
-                ctx = Context(graph, tables, params, settings.now)
-                outcome = evaluate(check.when, resource, ctx) if check.when else Outcome(True)
-                if outcome.truth or (outcome.truth is None and settings.strict):
-                    reported.add(id(resource))
-                    yield _finding(rule, check, resource, outcome, ctx, settings)
+                if resource.dialect == dialect:
+                    found.setdefault(id(resource), resource)
+    return list(found.values())
+
+
+def _targeted(resource: Resource, check: Check) -> bool:
+    key = type_key(resource)
+    return any(key == t.casefold() for t in check.resources)
+
+
+def _rank(rule: Rule, check: Check) -> int:
+    return SEVERITY_RANK[check.severity or rule.severity]
 
 
 def _finding(
