@@ -65,7 +65,8 @@ class Node:
     """A value with the place it was written and the resources its expression refers to.
 
     `value` is one of: None, bool, int, float, str, list[Node], dict[str, Node], Unknown.
-    `keys` keeps, for dict values, the location of each key (used to point at a map entry).
+    A map entry's Node spans its `key = value` (or `"key": value`), so findings about a
+    setting point at the line that names it.
     """
 
     value: Any
@@ -150,17 +151,6 @@ def mark_standalone(comments: list[Comment], text: str) -> list[Comment]:
         else c
         for c in comments
     ]
-
-
-@dataclass(slots=True)
-class Document:
-    """What a parser returns for one file."""
-
-    path: str
-    kind: str
-    resources: list[Resource] = field(default_factory=list)
-    comments: list[Comment] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -198,7 +198,7 @@ class _Builder:
             if child.data == "body":
                 inner = self.body(child, depth + 1)
             elif child.data == "string":
-                labels.append("".join(str(p) for p in self.string_literal(child)))
+                labels.append("".join(p for p in self.string_parts(child, depth) if isinstance(p, str)))
             elif child.data in ("identifier", "keyword", "literal_value"):
                 labels.append(_name(child))
             else:
@@ -291,9 +291,6 @@ class _Builder:
         if all(isinstance(p, str) for p in parts):
             return Lit("".join(str(p) for p in parts), loc)
         return Template(tuple(parts), loc)
-
-    def string_literal(self, tree: Any) -> list[str | Expr]:
-        return self.string_parts(tree, 0)
 
     def string_parts(self, tree: Any, depth: int) -> list[str | Expr]:
         parts: list[str | Expr] = []

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from svclint.durations import format_timestamp, parse_duration, parse_timestamp
@@ -77,6 +76,11 @@ def _timeadd(timestamp: str, duration: str) -> str:
     return format_timestamp(base + delta)
 
 
+def _distinct(items: list[Any]) -> list[Any]:
+    """First occurrences, in order; JSON text makes lists and maps hashable."""
+    return [json.loads(text) for text in dict.fromkeys(json.dumps(i, sort_keys=True) for i in items)]
+
+
 def _join(sep: str, *lists: list[Any]) -> str:
     return sep.join(_tostring(v) for items in lists for v in items)
 
@@ -105,14 +109,10 @@ SCALAR: dict[str, Callable[..., Any]] = {
     "base64encode": lambda s: base64.b64encode(_tostring(s).encode()).decode(),
     "base64decode": lambda s: base64.b64decode(s).decode(),
     "timeadd": _timeadd,
-    "formatdate": lambda fmt, ts: ts,
     "abs": abs,
     "max": max,
     "min": min,
-    "distinct": lambda items: (
-        list(dict.fromkeys(json.dumps(i) for i in items))
-        and [json.loads(i) for i in dict.fromkeys(json.dumps(i) for i in items)]
-    ),
+    "distinct": _distinct,
     "range": lambda *a: list(range(*(int(x) for x in a))),
 }
 
@@ -219,7 +219,3 @@ STRUCTURAL: dict[str, Callable[[list[Node], Location], Node]] = {
     "nonsensitive": _identity,
 }
 """Functions that accept partly-unknown collections; they raise FunctionError on bad input."""
-
-
-def now_string(now: datetime) -> str:
-    return format_timestamp(now)

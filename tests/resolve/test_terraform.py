@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import pytest
+
 from svclint.model import Ref, Resource, Unknown, UnknownCount
 from svclint.parsers.terraform import parse
 from svclint.resolve.terraform import build_module
@@ -154,3 +156,27 @@ def test_providers_and_backends_are_resources_too() -> None:
     resources = _resources(source)
     assert resources["provider.azurerm"].type == "provider.azurerm"
     assert resources["terraform.backend.azurerm"].body.plain() == {"key": "k"}
+
+
+@pytest.mark.parametrize(
+    ("expression", "expected"),
+    [
+        ('distinct(["a", "b", "a"])', ["a", "b"]),
+        ('format("%s-%d", "app", 3)', "app-3"),
+        ('lookup({ a = "x" }, "b", "dflt")', "dflt"),
+        ('join("/", ["a", "b"], ["c"])', "a/b/c"),
+        ('coalesce("", "second")', "second"),
+        ('try({ a = 1 }.b, "fallback")', "fallback"),
+    ],
+)
+def test_functions(expression: str, expected: object) -> None:
+    value = _value(_resources(f'resource "x_y" "z" {{\n  v = {expression}\n}}\n')["x_y.z"], "v")
+    plain = [n.value for n in value] if isinstance(value, list) else value
+    assert plain == expected
+
+
+def test_unsupported_functions_are_unknown_not_wrong() -> None:
+    value = _value(
+        _resources('resource "x_y" "z" {\n  v = formatdate("YYYY", "2026-01-01T00:00:00Z")\n}\n')["x_y.z"], "v"
+    )
+    assert isinstance(value, Unknown)
