@@ -50,6 +50,7 @@ def check(
     options = Options(paths, config["exclude"], config["var-files"], config["strict"], clock)
     options.cache_dir, options.jobs = parse_settings(no_cache, cache_dir, jobs)
     options.progress = progress
+    options.keep_resources = False  # suppressions need only the headers
     options.max_bytes = parse_size(config["max-file-size"], config.sources["max-file-size"])
     options.parse_timeout = config["parse-timeout"] or None
     result = lint(options, rules, tables, settings)
@@ -131,7 +132,7 @@ def _suppress(result: LintResult, config: Config, today: date, rules: Sequence[R
         items, problems = suppress.parse_suppressions(path, comments)
         found.extend(items)
         result.diagnostics.extend(problems)
-    headers = {(r.loc.path, r.address): r.loc.line for r in result.resources}
+    headers = result.headers
     active = [r.id for r in result.rules]
     outcome = suppress.apply(result.findings, found, headers, today, config["unsuppressible"], active)
     kept = [f for f in outcome.kept if not suppress.path_ignored(f, config["per-path-ignores"], config.root)]

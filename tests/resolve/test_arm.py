@@ -8,8 +8,8 @@ from pathlib import Path
 from svclint.engine.graph import Graph
 from svclint.model import Ref
 from svclint.parsers.jsonc import loads
-from svclint.pipeline import _bicep_files, _Inputs
 from svclint.resolve.arm import build_template
+from svclint.units import Inputs, bicep_template
 
 TEMPLATE = """{
   "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
@@ -47,6 +47,6 @@ def test_bicep_interpolated_keys_refer_to_resources(tmp_path: Path) -> None:
         "  identity: { type: 'UserAssigned', userAssignedIdentities: { '${uami.id}': {} } }\n"
         "}\n"
     )
-    _, site = _bicep_files([path], datetime(2026, 6, 1, tzinfo=timezone.utc), _Inputs())
+    _, site = bicep_template(path, None, datetime(2026, 6, 1, tzinfo=timezone.utc), Inputs())
     entry = site.body.value["identity"].value["userAssignedIdentities"]
     assert entry.all_refs() == (Ref("uami", "id"),)

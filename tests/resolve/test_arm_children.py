@@ -9,8 +9,8 @@ import pytest
 
 from svclint.engine.graph import Graph
 from svclint.parsers.jsonc import loads
-from svclint.pipeline import _bicep_files, _Inputs
 from svclint.resolve.arm import build_template
+from svclint.units import Inputs, bicep_template
 from tests.conftest import NOW
 
 TEMPLATE = """{
@@ -65,7 +65,7 @@ resource parallel '{FIC}' = [for ns in ['c', 'd', 'e']: {{
 def test_bicep_loops_get_the_copy_they_compile_to(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "main.bicep").write_text(BICEP)
-    uami, serial, parallel = _bicep_files([tmp_path / "main.bicep"], NOW, _Inputs())
+    uami, serial, parallel = bicep_template(tmp_path / "main.bicep", None, NOW, Inputs())
     assert "copy" not in uami.body.value
     assert serial.body.value["copy"].plain() == {"name": "serial", "count": 2, "mode": "serial", "batchSize": 1}
     assert parallel.body.value["copy"].plain() == {"name": "parallel", "count": 3, "mode": "parallel"}

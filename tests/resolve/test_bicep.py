@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from svclint.model import Ref, Resource, Unknown
-from svclint.pipeline import Options, _bicep_files, _Inputs
+from svclint.pipeline import Options
+from svclint.units import Inputs, bicep_template, bicep_using
 
 NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
 
@@ -16,10 +17,18 @@ NOW = datetime(2026, 6, 1, tzinfo=timezone.utc)
 def _build(tmp_path: Path, files: dict[str, str], *names: str) -> dict[str, Resource]:
     for name, text in files.items():
         (tmp_path / name).write_text(text)
-    inputs = _Inputs()
-    resources = _bicep_files([tmp_path / n for n in names], NOW, inputs)
+    inputs = Inputs()
+    resources = [r for n in names for r in _template(tmp_path / n, inputs)]
     assert inputs.diagnostics == []
     return {f"{Path(r.loc.path).name}:{r.address}": r for r in resources}
+
+
+def _template(path: Path, inputs: Inputs) -> list[Resource]:
+    """A template's resources; a `.bicepparam` file's template with its values."""
+    if path.suffix == ".bicepparam":
+        target = bicep_using(path, inputs)
+        return bicep_template(target, path, NOW, inputs) if target else []
+    return bicep_template(path, None, NOW, inputs)
 
 
 @pytest.fixture(autouse=True)
@@ -117,8 +126,8 @@ def test_bicepparam_supplies_values_and_modules_bind_parameters(tmp_path: Path) 
 
 def test_syntax_error_is_a_positioned_diagnostic(tmp_path: Path) -> None:
     (tmp_path / "bad.bicep").write_text("resource x 'a@1' = {\n  name: [\n}\n")
-    inputs = _Inputs()
-    assert _bicep_files([tmp_path / "bad.bicep"], NOW, inputs) == []
+    inputs = Inputs()
+    assert bicep_template(tmp_path / "bad.bicep", None, NOW, inputs) == []
     (diag,) = inputs.diagnostics
     assert (diag.path, diag.line) == ("bad.bicep", 3)
     assert diag.message.startswith("parse error: ")

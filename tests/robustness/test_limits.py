@@ -10,7 +10,7 @@ from typing import NoReturn
 import pytest
 from click.testing import CliRunner
 
-from svclint import parse_cache, parsers
+from svclint import parsers, pipeline
 from svclint.cli import main
 from svclint.parsers import bicep_syntax, jsonc
 from svclint.parsers.hcl_syntax import ConfigFile
@@ -45,7 +45,7 @@ def test_a_stuck_terraform_parse_is_cut_off(workdir: Path, monkeypatch: pytest.M
         return _stall() if path == "slow.tf" else real(path, text)
 
     monkeypatch.setattr(parsers, "parse_terraform", parse)
-    monkeypatch.setattr(parse_cache, "PARALLEL_THRESHOLD", 1)  # jobs=2 really uses the process pool
+    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 1)  # jobs=2 really uses the process pool
     (workdir / "slow.tf").write_text("locals {}\n")
     started = time.perf_counter()
     code, lines = invoke(".", "--jobs", jobs, "--parse-timeout", "0.5")
