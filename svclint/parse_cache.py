@@ -114,22 +114,34 @@ def _unpickle(blob: bytes) -> Document | None:
     return value if isinstance(value, DOCUMENT_TYPES) else None
 
 
+def content_key(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """The cache key of a file's content now, or `!` and why it cannot be read."""
+    shown = display_path(path)
+    data = read_bytes(path, shown, max_bytes)
+    return f"!{data.message}" if isinstance(data, Diagnostic) else _key(shown, data)
+
+
 def load_documents(
     paths: Iterable[Path],
     cache: ParseCache,
     max_bytes: int = DEFAULT_MAX_BYTES,
     timeout: float | None = None,
+    reads: dict[str, str] | None = None,
 ) -> dict[Path, Document | Diagnostic]:
-    """Every path parsed once, from the cache when it has the file."""
+    """Every path parsed once, from the cache when it has the file. `reads` gets each path's
+    content key (see `content_key`): what a cached unit result depends on."""
     results: dict[Path, Document | Diagnostic] = {}
     keyed: list[tuple[Path, str, str, bytes]] = []
+    reads = {} if reads is None else reads
     for path in paths:
         shown = display_path(path)
         data = read_bytes(path, shown, max_bytes)
         if isinstance(data, Diagnostic):
             results[path] = data
+            reads[str(path)] = f"!{data.message}"
         else:
             keyed.append((path, shown, _key(shown, data), data))
+            reads[str(path)] = keyed[-1][2]
     cached = cache.get_many([key for _, _, key, _ in keyed])
     for path, shown, key, data in keyed:
         if key in cached:

@@ -8,6 +8,7 @@ deterministic order. Suppressions and the baseline are applied afterwards
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -20,10 +21,11 @@ from svclint.engine.evaluate import Settings
 from svclint.engine.loader import Rule
 from svclint.engine.tables import Table
 from svclint.model import Comment, Diagnostic, Finding, Resource
-from svclint.parse_cache import ParseCache
+from svclint.parse_cache import ParseCache, content_key
 from svclint.progress import Progress
+from svclint.result_cache import ResultCache, fingerprint, unit_key
 from svclint.source import DEFAULT_MAX_BYTES, display_path
-from svclint.timelimit import DEFAULT_PARSE_TIMEOUT
+from svclint.timelimit import DEFAULT_PARSE_TIMEOUT, TIMED_OUT
 from svclint.units import TERRAFORM_KINDS, Inputs, Job, Unit, UnitResult, bicep_using, lint_unit
 
 PARALLEL_THRESHOLD = 48
@@ -74,7 +76,6 @@ def lint(options: Options, rules: list[Rule], tables: dict[str, Table], settings
     cache = ParseCache(options.cache_dir)
     planning = Inputs(cache, options.max_bytes, options.parse_timeout)
     units = _units(selected, planning)
-    weights = _weights(units, selected)
     job = Job(
         rules,
         tables,
@@ -89,7 +90,7 @@ def lint(options: Options, rules: list[Rule], tables: dict[str, Table], settings
     merged.reported.update(planning.bicep_files)
     linted = sum(1 for item in selected if item.kind not in ("json", "bicepparam"))
     cache.close()
-    for result in _run(units, weights, job, options, cache):
+    for result in _results(units, _weights(units, selected), job, options, cache):
         linted += result.linted
         merged.findings.extend(result.findings)
         merged.diagnostics.extend(result.diagnostics)
@@ -97,7 +98,6 @@ def lint(options: Options, rules: list[Rule], tables: dict[str, Table], settings
         merged.reported.update(result.reported)
         merged.resources.extend(result.resources)
         merged.headers.update(result.headers)
-        cache.pending.extend(result.cache_rows)
     cache.close()
     # Findings and problems are reported for the files asked about, and for the Bicep modules
     # they call (a module's findings depend on the parameters the caller passes); the rest of a
@@ -137,14 +137,38 @@ def _weights(units: list[Unit], selected: list[SourceFile]) -> list[int]:
     return [per_directory[u.path] if u.kind == "terraform" else 1 for u in units]
 
 
+def _results(units: list[Unit], weights: list[int], job: Job, options: Options, cache: ParseCache) -> list[UnitResult]:
+    """Every unit's result, in unit order: from the result cache when nothing the unit read has
+    changed, else computed (and cached, unless a parse ran out of time: that may not recur)."""
+    stored = ResultCache(options.cache_dir)
+    run = fingerprint(job) if options.cache_dir is not None else ""
+    keys = [unit_key(unit, run) for unit in units]
+    found = stored.get_many(keys, functools.partial(content_key, max_bytes=options.max_bytes))
+    todo = [i for i, key in enumerate(keys) if key not in found]
+    meter = Progress(sum(weights), enabled=options.progress)
+    meter.advance(sum(weights) - sum(weights[i] for i in todo))
+    fresh = dict(
+        zip(todo, _run([units[i] for i in todo], [weights[i] for i in todo], job, options, cache, meter), strict=True)
+    )
+    meter.close()
+    new_entries = []
+    for i, result in fresh.items():
+        cache.pending.extend(result.cache_rows)
+        result.cache_rows = []
+        if not any(d.message.startswith(TIMED_OUT) for d in result.diagnostics):
+            new_entries.append((keys[i], result))
+    stored.put_many(new_entries)
+    stored.close()
+    return [found[key] if key in found else fresh[i] for i, key in enumerate(keys)]
+
+
 def _run(
-    units: list[Unit], weights: list[int], job: Job, options: Options, cache: ParseCache
+    units: list[Unit], weights: list[int], job: Job, options: Options, cache: ParseCache, meter: Progress
 ) -> Iterator[UnitResult]:
     """Unit results in unit order, from worker processes when there are enough units."""
-    meter = Progress(sum(weights), enabled=options.progress)
     if options.jobs > 1 and len(units) >= PARALLEL_THRESHOLD:
         chunk = max(1, min(32, len(units) // (options.jobs * 8)))
-        with ProcessPoolExecutor(options.jobs, initializer=_start_worker, initargs=(job, cache.directory)) as pool:
+        with ProcessPoolExecutor(options.jobs, initializer=_start_worker, initargs=(job, options.cache_dir)) as pool:
             results: Iterator[UnitResult] = pool.map(_worker_lint, units, chunksize=chunk)
             for result, weight in zip(results, weights, strict=True):
                 meter.advance(weight)
@@ -153,7 +177,6 @@ def _run(
         for unit, weight in zip(units, weights, strict=True):
             meter.advance(weight)
             yield lint_unit(unit, job, cache)
-    meter.close()
 
 
 _worker: tuple[Job, ParseCache] | None = None

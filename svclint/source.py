@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import functools
 import os
 import stat
 from pathlib import Path
@@ -23,8 +24,15 @@ def real_path(path: Path) -> Path:
 def display_path(path: Path) -> str:
     """Repository-style path: relative to the working directory when under it, `/`-separated.
     Directories are resolved, the file itself is not: a symbolic link is shown by its own name."""
+    return _display_path(path, str(Path.cwd()))
+
+
+@functools.lru_cache(maxsize=65536)
+def _display_path(path: Path, cwd: str) -> str:
+    """Memoised per working directory: a run asks for the same few paths many times, and each
+    answer costs a `realpath` of the directory."""
     try:
-        return (path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()).as_posix()
+        return (path.parent.resolve() / path.name).relative_to(Path(cwd).resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 

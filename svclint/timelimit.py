@@ -49,6 +49,9 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+TIMED_OUT = "file skipped: parsing took longer than"
+
+
 def timed_out(shown: str, seconds: float) -> Diagnostic:
     """The diagnostic for a file whose parse ran out of time."""
-    return Diagnostic(shown, 1, 1, f"file skipped: parsing took longer than {seconds:g} s (--parse-timeout)")
+    return Diagnostic(shown, 1, 1, f"{TIMED_OUT} {seconds:g} s (--parse-timeout)")

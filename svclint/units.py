@@ -21,9 +21,10 @@ from svclint.engine.graph import Graph
 from svclint.engine.loader import Rule
 from svclint.engine.tables import Table
 from svclint.model import Comment, Diagnostic, Finding, Node, Resource
-from svclint.parse_cache import ParseCache, Row, load_documents
+from svclint.parse_cache import ParseCache, Row, content_key, load_documents
 from svclint.parsers.hcl_syntax import Body, ConfigFile
 from svclint.resolve.terraform import build_module
+from svclint.result_cache import LISTING, listing_key
 from svclint.source import DEFAULT_MAX_BYTES, display_path, real_path
 from svclint.timelimit import DEFAULT_PARSE_TIMEOUT
 
@@ -72,6 +73,9 @@ class UnitResult:
     headers: dict[tuple[str, str], int] = field(default_factory=dict)
     """(path, address) -> line of each resource's header, for block-level suppressions."""
     cache_rows: list[Row] = field(default_factory=list)
+    reads: dict[str, str] = field(default_factory=dict)
+    """Every file the unit read (path -> content key) and directory it listed: when none has
+    changed, the result can be used again (`svclint.result_cache`)."""
 
 
 def lint_unit(unit: Unit, job: Job, cache: ParseCache) -> UnitResult:
@@ -94,6 +98,7 @@ def lint_unit(unit: Unit, job: Job, cache: ParseCache) -> UnitResult:
     result.headers = {(r.loc.path, r.address): r.loc.line for r in resources}
     result.resources = resources if job.keep_resources else []
     result.cache_rows = cache.take_pending()
+    result.reads = inputs.reads
     return result
 
 
@@ -110,11 +115,24 @@ class Inputs:
     bicep_files: dict[str, tuple[BicepFile, str] | None] = field(default_factory=dict)
     broken: set[str] = field(default_factory=set)
     """ARM templates that could not be parsed: reported and counted, though they yield nothing."""
+    reads: dict[str, str] = field(default_factory=dict)
+    """What the unit's result depends on: file -> content key, `ls:<dir>` -> listing key."""
 
     def prefetch(self, paths: list[Path]) -> None:
         """Load many files in one go (one cache query)."""
         todo = [p for p in dict.fromkeys(paths) if p not in self.loaded]
-        self.loaded.update(load_documents(todo, self.cache, self.max_bytes, self.timeout))
+        self.loaded.update(load_documents(todo, self.cache, self.max_bytes, self.timeout, self.reads))
+
+    def exists(self, path: Path) -> bool:
+        """Whether a file is there, remembered as a dependency: creating it changes the unit."""
+        if not path.is_file():
+            self.reads[str(path)] = content_key(path, self.max_bytes)
+            return False
+        return True
+
+    def listing(self, directory: Path) -> None:
+        """Remember a directory's listing as a dependency: a file added to it changes the unit."""
+        self.reads[LISTING + str(directory)] = listing_key(directory)
 
     def _load(self, path: Path) -> Document | Diagnostic:
         if path not in self.loaded:
@@ -144,6 +162,10 @@ class Inputs:
         self.bicep_files[shown] = (result.file, shown)
         return result.file, shown
 
+    def bicep_module(self, path: Path) -> tuple[BicepFile, str] | None:
+        """A module a template calls; a missing one is Bicep's error, not a diagnostic."""
+        return self.bicep(path) if self.exists(path) else None
+
     def json(self, path: Path) -> Node | None:
         """A JSON document, or None when it cannot be read."""
         result = self._load(path)
@@ -170,6 +192,7 @@ def _unexpected(path: Path, result: Document | Diagnostic) -> Diagnostic:
 
 def terraform_module(directory: Path, var_files: list[Path], now: datetime, inputs: Inputs) -> list[Resource]:
     """Every configuration file of the directory, selected or not: they share one scope."""
+    inputs.listing(directory)
     config = config_files(directory)
     auto = auto_var_files(directory)
     inputs.prefetch([*var_files, *config, *auto])
@@ -209,7 +232,7 @@ def json_document(path: Path, inputs: Inputs) -> list[Resource] | None:
         return None
     values: dict[str, Any] = {}
     params_file = path.with_name(path.name[: -len(path.suffix)] + ".parameters.json")
-    params = inputs.json(params_file) if params_file.is_file() else None
+    params = inputs.json(params_file) if inputs.exists(params_file) else None
     if params is not None and arm.is_parameters(params):
         values = arm.parameter_values(params)
     else:
@@ -225,6 +248,7 @@ def _plan_sources(directory: Path, inputs: Inputs) -> Sources:
     from svclint.resolve.plan import Sources
 
     sources = Sources()
+    inputs.listing(directory)
     inputs.prefetch(config_files(directory))
     for config in (inputs.parse(p) for p in config_files(directory)):
         for block in config.body.blocks:
@@ -254,7 +278,7 @@ def bicep_template(path: Path, param_file: Path | None, now: datetime, inputs: I
     if loaded is None:
         return []
     file, shown = loaded
-    return bicep.build(bicep.Module(file, shown, shown, now, values, inputs.bicep))
+    return bicep.build(bicep.Module(file, shown, shown, now, values, inputs.bicep_module))
 
 
 def bicep_using(path: Path, inputs: Inputs) -> Path | None:

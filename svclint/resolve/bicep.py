@@ -47,6 +47,8 @@ class Module:
     now: datetime
     values: dict[str, Node] = field(default_factory=dict)
     load: Callable[[Path], tuple[syn.BicepFile, str] | None] | None = None
+    """Loads a module file; None for one that cannot be had (a missing module is Bicep's error:
+    the loader says nothing about it)."""
     depth: int = 0
     symbols: dict[str, Any] = field(default_factory=dict)
     cache: dict[str, Node] = field(default_factory=dict)
@@ -237,7 +239,7 @@ def _module_call(module: Module, statement: syn.Module) -> Iterator[Resource]:
     if module.load is None or module.depth >= _MAX_MODULE_DEPTH or not path.casefold().endswith(".bicep"):
         return  # registry (br:), template-spec (ts:) and ARM JSON modules are not followed
     target = Path(module.shown).parent / path
-    loaded = module.load(target) if target.is_file() else None  # a missing module is Bicep's error
+    loaded = module.load(target)
     if loaded is None:
         return
     file, shown = loaded
