@@ -287,19 +287,36 @@ def svclint_timings(svclint: str, corpus: Path, group: str, files: int, runs: in
     ]
     _run(check)  # fill the cache
     timings.append(measure("svclint warm (cache)", group, files, check, runs))
+    edited = next(p for p in sorted(corpus.rglob("*")) if p.suffix in (".tf", ".bicep", ".json"))
+    original = edited.read_bytes()
+    edits = iter(range(1_000_000))
+
+    def edit_one_file() -> None:
+        """A different comment (whitespace, for JSON) each time, as a commit would bring."""
+        n = next(edits)
+        extra = {".tf": b"# edit %d\n" % n, ".bicep": b"// edit %d\n" % n}.get(edited.suffix, b" " * n)
+        edited.write_bytes(original + extra)
+
+    try:
+        timings.append(measure("svclint warm, one file edited", group, files, check, runs, before=edit_one_file))
+    finally:
+        edited.write_bytes(original)
     return timings
 
 
-def bare_parse(corpus: Path, files: int, runs: int) -> Timing:
-    """python-hcl2's own lark parse of the same .tf files in one process: the floor."""
-    code = (
-        "import sys, pathlib, hcl2\n"
-        "for p in sorted(pathlib.Path(sys.argv[1]).rglob('*.tf')):\n"
-        "    hcl2.parses_to_tree(p.read_text(encoding='utf-8-sig'))\n"
+def bare_parse(corpus: Path, files: int, runs: int) -> list[Timing]:
+    """The floors: python-hcl2's own lark parse of the same .tf files in one process, and
+    svclint's HCL front end alone (no resolution, no rules, no cache)."""
+    walk = "import sys, pathlib\nfiles = sorted(pathlib.Path(sys.argv[1]).rglob('*.tf'))\n"
+    hcl2 = walk + "import hcl2\nfor p in files:\n    hcl2.parses_to_tree(p.read_text(encoding='utf-8-sig'))\n"
+    own = walk + (
+        "from svclint.parsers import parse_terraform\n"
+        "for p in files:\n    parse_terraform(str(p), p.read_text(encoding='utf-8-sig'))\n"
     )
-    return measure(
-        "python-hcl2 bare parse (floor)", "terraform", files, [sys.executable, "-c", code, str(corpus)], runs
-    )
+    return [
+        measure("python-hcl2 bare parse (floor)", "terraform", files, [sys.executable, "-c", hcl2, str(corpus)], runs),
+        measure("svclint HCL parser alone", "terraform", files, [sys.executable, "-c", own, str(corpus)], runs),
+    ]
 
 
 def checkov_command() -> list[str]:
@@ -315,7 +332,8 @@ def checkov_command() -> list[str]:
 def checkov_timing(corpus: Path, group: str, files: int, runs: int) -> Timing:
     env = {**os.environ, "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE"}
     framework = group if group in ("terraform", "bicep", "arm") else "terraform,bicep,arm"
-    command = [*checkov_command(), "-d", str(corpus), "--framework", framework, "--quiet", "--compact", "-o", "json"]
+    target = ["-f", str(corpus)] if corpus.is_file() else ["-d", str(corpus)]
+    command = [*checkov_command(), *target, "--framework", framework, "--quiet", "--compact", "-o", "json"]
     return measure(f"checkov ({framework})", group, files, [*command, "--skip-download"], runs, env)
 
 
@@ -359,13 +377,13 @@ def main() -> None:
         single = [svclint, "check", str(one), "--fail-on", "never", "--no-cache"]
         rows.append(measure("svclint one small .tf file", "terraform", 1, single, args.runs))
         if args.checkov:
-            rows.append(checkov_timing(one.parent, "terraform", 1, args.runs))
+            rows.append(checkov_timing(one, "terraform", 1, args.runs))
     reference: dict[tuple[str, int], float] = {}
     for kind, corpus, files in corpora:
         print(f"timing {kind} ({files:,} files) ...", file=sys.stderr)
         rows.extend(svclint_timings(svclint, corpus, kind, files, args.runs))
         if kind in ("terraform", "real"):
-            rows.append(bare_parse(corpus, files, args.runs))
+            rows.extend(bare_parse(corpus, files, args.runs))
         if args.checkov:
             timing = checkov_timing(corpus, kind, files, args.runs)
             rows.append(timing)

@@ -83,14 +83,14 @@ def _speed(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option(
         "--cache-dir",
         type=click.Path(file_okay=False, path_type=Path),
-        help="Where parsed files are cached (default: the user cache directory).",
+        help="Where parsed files and unit results are cached (default: the user cache directory).",
     )(func)
     func = click.option(
         "--progress/--no-progress",
         default=None,
         help="Show a progress counter on stderr for long runs (default: when stderr is a terminal).",
     )(func)
-    return click.option("--no-cache", is_flag=True, help="Neither read nor write the parse cache.")(func)
+    return click.option("--no-cache", is_flag=True, help="Neither read nor write the caches: parse and evaluate everything.")(func)
 
 
 _rules_dir = click.option(

@@ -40,7 +40,7 @@ class Options:
     strict: bool = False
     now: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     cache_dir: Path | None = None
-    """Where parsed files are cached; None disables the cache."""
+    """Where parsed files and unit results are cached; None disables both caches."""
     jobs: int = 1
     progress: bool | None = False
     """Show a progress counter on stderr: True, False, or None for "when stderr is a terminal"."""
