@@ -79,7 +79,7 @@ _now = click.option("--now", help="Clock for credential lifetimes (RFC 3339; def
 
 def _speed(func: Callable[..., Any]) -> Callable[..., Any]:
     """Cache and parallelism options, shared by the commands that parse files."""
-    func = click.option("--jobs", type=click.IntRange(min=1), help="Parser processes (default: CPU count).")(func)
+    func = click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: CPU count).")(func)
     func = click.option(
         "--cache-dir",
         type=click.Path(file_okay=False, path_type=Path),
@@ -90,7 +90,8 @@ def _speed(func: Callable[..., Any]) -> Callable[..., Any]:
         default=None,
         help="Show a progress counter on stderr for long runs (default: when stderr is a terminal).",
     )(func)
-    return click.option("--no-cache", is_flag=True, help="Neither read nor write the caches: parse and evaluate everything.")(func)
+    no_cache = "Neither read nor write the caches: parse and evaluate everything."
+    return click.option("--no-cache", is_flag=True, help=no_cache)(func)
 
 
 _rules_dir = click.option(
