@@ -29,12 +29,17 @@ def display_path(path: Path) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def _display_path(path: Path, cwd: str) -> str:
-    """Memoised per working directory: a run asks for the same few paths many times, and each
-    answer costs a `realpath` of the directory."""
+    """Memoised per working directory: a run asks for the same paths many times."""
     try:
-        return (path.parent.resolve() / path.name).relative_to(Path(cwd).resolve()).as_posix()
+        return (_resolved(path.parent) / path.name).relative_to(_resolved(Path(cwd))).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+@functools.lru_cache(maxsize=16384)
+def _resolved(directory: Path) -> Path:
+    """A directory's real path; the files of one directory share one `realpath`."""
+    return directory.resolve()
 
 
 def read_bytes(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | Diagnostic:
