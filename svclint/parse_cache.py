@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
 from svclint import __version__
+from svclint.blob_store import BlobStore
 from svclint.documents import DOCUMENT_TYPES, Document, parse_document
 from svclint.model import Diagnostic
 from svclint.source import DEFAULT_MAX_BYTES, decode, display_path, read_bytes
@@ -39,43 +39,21 @@ def _key(shown: str, data: bytes) -> str:
 
 
 class ParseCache:
-    """Parsed files in one SQLite database (files per entry cost ~1 ms each on real file
-    systems), plus the documents this process already has: a Bicep module called by many
-    templates is unpickled once."""
+    """Parsed files in the cache database, plus the documents this process already has: a
+    Bicep module called by many templates is unpickled once."""
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
-        self._db: sqlite3.Connection | None = None
+        self._store = BlobStore(directory, "parsed")
         self._memory: dict[str, Document] = {}
         self.pending: list[Row] = []
 
-    def _connect(self) -> sqlite3.Connection | None:
-        if self._db is None and self.directory is not None:
-            try:
-                self.directory.mkdir(parents=True, exist_ok=True)
-                self._db = sqlite3.connect(self.directory / "parsed.sqlite3", timeout=10)
-                self._db.execute("CREATE TABLE IF NOT EXISTS parsed (key TEXT PRIMARY KEY, value BLOB)")
-            except (OSError, sqlite3.Error):
-                self.directory = None  # unusable: run without a cache
-        return self._db
-
     def get_many(self, keys: list[str]) -> dict[str, Document]:
         found = {k: self._memory[k] for k in keys if k in self._memory}
-        missing = [k for k in keys if k not in found]
-        db = self._connect() if missing else None
-        if db is None:
-            return found
-        for start in range(0, len(missing), 500):  # SQLite limits the number of bound parameters
-            batch = missing[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            try:
-                rows = db.execute(f"SELECT key, value FROM parsed WHERE key IN ({marks})", batch).fetchall()
-            except sqlite3.Error:
-                return found
-            for key, blob in rows:
-                value = _unpickle(blob)
-                if value is not None:
-                    found[key] = self._memory[key] = value
+        for key, blob in self._store.get_many([k for k in keys if k not in found]).items():
+            value = _unpickle(blob)
+            if value is not None:
+                found[key] = self._memory[key] = value
         return found
 
     def add(self, key: str, document: Document) -> None:
@@ -87,23 +65,10 @@ class ParseCache:
         rows, self.pending = self.pending, []
         return rows
 
-    def put_many(self, rows: list[Row]) -> None:
-        db = self._connect()
-        if db is None or not rows:
-            return
-        try:
-            with db:
-                db.executemany("INSERT OR REPLACE INTO parsed (key, value) VALUES (?, ?)", rows)
-        except sqlite3.Error:
-            pass  # a read-only or locked cache only costs speed
-
     def close(self) -> None:
-        """Write what this process parsed and let go of the database (before forking workers:
-        an SQLite connection must not cross a fork)."""
-        self.put_many(self.take_pending())
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        """Write what this process parsed and let go of the database."""
+        self._store.put_many(self.take_pending())
+        self._store.close()
 
 
 def _unpickle(blob: bytes) -> Document | None:

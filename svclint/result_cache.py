@@ -16,12 +16,12 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
-import sqlite3
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from svclint import __version__
+from svclint.blob_store import BlobStore
 
 if TYPE_CHECKING:
     from svclint.units import Job, Unit, UnitResult
@@ -72,57 +72,26 @@ def unit_key(unit: Unit, run: str) -> str:
 
 
 class ResultCache:
-    """Unit results in the parse cache's database, in a table of their own."""
+    """Unit results in the cache database, in a table of their own."""
 
     def __init__(self, directory: Path | None) -> None:
-        self.directory = directory
-        self._db: sqlite3.Connection | None = None
-
-    def _connect(self) -> sqlite3.Connection | None:
-        if self._db is None and self.directory is not None:
-            try:
-                self.directory.mkdir(parents=True, exist_ok=True)
-                self._db = sqlite3.connect(self.directory / "parsed.sqlite3", timeout=10)
-                self._db.execute("CREATE TABLE IF NOT EXISTS units (key TEXT PRIMARY KEY, value BLOB)")
-            except (OSError, sqlite3.Error):
-                self.directory = None
-        return self._db
+        self._store = BlobStore(directory, "units")
 
     def get_many(self, keys: list[str], content_key: Callable[[Path], str]) -> dict[str, UnitResult]:
         """The entries whose dependencies are all unchanged; `content_key(path)` gives a file's
         current key, as the parse cache computes it."""
-        db = self._connect()
         found: dict[str, UnitResult] = {}
-        if db is None:
-            return found
-        for start in range(0, len(keys), 500):  # SQLite limits the number of bound parameters
-            batch = keys[start : start + 500]
-            marks = ",".join("?" * len(batch))
-            try:
-                rows = db.execute(f"SELECT key, value FROM units WHERE key IN ({marks})", batch).fetchall()
-            except sqlite3.Error:
-                return found
-            for key, blob in rows:
-                result = _unpickle(blob)
-                if result is not None and _unchanged(result.reads, content_key):
-                    found[key] = result
+        for key, blob in self._store.get_many(keys).items():
+            result = _unpickle(blob)
+            if result is not None and _unchanged(result.reads, content_key):
+                found[key] = result
         return found
 
     def put_many(self, entries: list[tuple[str, UnitResult]]) -> None:
-        db = self._connect()
-        if db is None or not entries:
-            return
-        rows = [(key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)) for key, result in entries]
-        try:
-            with db:
-                db.executemany("INSERT OR REPLACE INTO units (key, value) VALUES (?, ?)", rows)
-        except sqlite3.Error:
-            pass  # a read-only or locked cache only costs speed
+        self._store.put_many([(key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)) for key, result in entries])
 
     def close(self) -> None:
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        self._store.close()
 
 
 def _unchanged(reads: Mapping[str, str], content_key: Callable[[Path], str]) -> bool:

@@ -40,7 +40,7 @@ def test_the_cache_gives_what_a_fresh_parse_gives(tmp_path: Path) -> None:
     cache.close()
     assert cold == fresh
     assert list(cold) == files
-    with sqlite3.connect(tmp_path / "cache" / "parsed.sqlite3") as db:
+    with sqlite3.connect(tmp_path / "cache" / "svclint.sqlite3") as db:
         assert db.execute("SELECT count(*) FROM parsed").fetchone() == (15,)
     assert load_documents(files, ParseCache(tmp_path / "cache")) == fresh
 
@@ -88,7 +88,7 @@ def test_corrupt_or_unwritable_cache_is_only_slower(tmp_path: Path) -> None:
     path = tmp_path / "main.tf"
     path.write_text('resource "x_y" "a" {}\n')
     (tmp_path / "cache").mkdir()
-    (tmp_path / "cache" / "parsed.sqlite3").write_bytes(b"not a database")
+    (tmp_path / "cache" / "svclint.sqlite3").write_bytes(b"not a database")
     result = load_documents([path], ParseCache(tmp_path / "cache"))[path]
     assert [b.labels for b in result.body.blocks] == [("x_y", "a")]  # type: ignore[union-attr]
     blocked = tmp_path / "file-not-dir"

@@ -107,6 +107,6 @@ def test_other_settings_do_not_share_results(runs: Runs) -> None:
 
 def test_a_corrupt_cache_is_only_slower(repo: Path, runs: Runs) -> None:
     first = runs()
-    database = repo / ".cache" / "parsed.sqlite3"
+    database = repo / ".cache" / "svclint.sqlite3"
     database.write_bytes(b"not a database")
     assert runs().findings == first.findings
