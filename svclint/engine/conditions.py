@@ -3,22 +3,26 @@
 A condition is TRUE, FALSE or UNKNOWN (None). `all`/`any`/`not` combine them the Kleene way;
 a leaf tests the nodes at a path. A leaf over several nodes is TRUE if any node passes. The
 node that made a condition true is its *witness*: findings point at it.
+
+A rule's conditions run on many resources, so they are compiled once (`compile_condition`)
+into functions that hold their operators, split paths and resolved arguments.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import functools
+import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from svclint.durations import describe_days, parse_duration, parse_timestamp
 from svclint.engine import regex_guard
 from svclint.engine.graph import Graph, ref_type
-from svclint.engine.paths import Match, select
+from svclint.engine.paths import Match, select, select_split
 from svclint.engine.tables import Table
 from svclint.errors import RuleError
 from svclint.model import PLACEHOLDER, Node, Ref, Resource, Unknown, UnknownCount
@@ -49,62 +53,101 @@ OPERATORS = (
 
 @dataclass(slots=True)
 class Outcome:
+    """A condition's truth, and the node that made it true. Never changed once made, so the
+    outcomes without a witness are shared (`_BARE`): conditions make one for every resource."""
+
     truth: Truth
     witness: Match | None = None
 
 
+_BARE: dict[Truth, Outcome] = {truth: Outcome(truth) for truth in (True, False, None)}
+
+
 @dataclass
 class Context:
-    """What a condition can see besides the resource: the graph, tables, params, the clock."""
+    """What a condition can see besides the resource: the graph, tables, params (the rule's),
+    the clock; and the facts its evaluation finds out, which feed the finding's message."""
 
     graph: Graph
     tables: Mapping[str, Table]
     params: Mapping[str, Any]
     now: datetime
     facts: dict[str, str] = field(default_factory=dict)
+    lookups: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)
+    """What tests work out from the graph, kept while the context lives: rules ask the same of
+    it for every resource."""
+
+
+Compiled = Callable[[Resource, Context], Outcome]
+"""A condition made ready to run (`compile_condition`): TRUE, FALSE or UNKNOWN for a resource."""
+
+Selector = Callable[[Resource], list[Match]]
+"""The nodes at a leaf's path."""
 
 
 def evaluate(condition: Mapping[str, Any], resource: Resource, ctx: Context) -> Outcome:
+    """Evaluate a condition once. Rules run theirs on many resources: they compile it ahead."""
+    return compile_condition(condition, ctx.params)(resource, ctx)
+
+
+def compile_condition(condition: Mapping[str, Any], params: Mapping[str, Any]) -> Compiled:
+    """The condition as a function, for contexts with these `params` (a rule's, as configured
+    for the run). Operators are picked, paths split and arguments resolved here, once, rather
+    than for every resource a rule looks at."""
     if "all" in condition:
-        return _all(condition["all"], resource, ctx)
+        return _all([compile_condition(item, params) for item in condition["all"]])
     if "any" in condition:
-        return _any(condition["any"], resource, ctx)
+        return _any([compile_condition(item, params) for item in condition["any"]])
     if "not" in condition:
-        inner = evaluate(condition["not"], resource, ctx)
-        return Outcome(None if inner.truth is None else not inner.truth)
+        return _not(compile_condition(condition["not"], params))
     if "referenced_by" in condition:
-        return _referenced_by(condition["referenced_by"], resource, ctx)
+        return _referenced_by(condition["referenced_by"], params)
     if "in_module" in condition:
-        return _referenced_by(condition["in_module"], resource, ctx)
-    return _leaf(condition, resource, ctx)
+        return _referenced_by(condition["in_module"], params)
+    return _leaf(condition, params)
 
 
-def _all(items: list[Mapping[str, Any]], resource: Resource, ctx: Context) -> Outcome:
-    result = Outcome(True)
-    for item in items:
-        outcome = evaluate(item, resource, ctx)
-        if outcome.truth is False:
-            return outcome
-        if outcome.truth is None:
-            result.truth = None
-        elif result.witness is None:
-            # Rules list the condition that names the offending attribute first.
-            result.witness = outcome.witness
-    return result
+def _all(items: list[Compiled]) -> Compiled:
+    def run(resource: Resource, ctx: Context) -> Outcome:
+        truth: Truth = True
+        witness: Match | None = None
+        for item in items:
+            outcome = item(resource, ctx)
+            if outcome.truth is False:
+                return outcome
+            if outcome.truth is None:
+                truth = None
+            elif witness is None:
+                # Rules list the condition that names the offending attribute first.
+                witness = outcome.witness
+        return _BARE[truth] if witness is None else Outcome(truth, witness)
+
+    return run
 
 
-def _any(items: list[Mapping[str, Any]], resource: Resource, ctx: Context) -> Outcome:
-    truth: Truth = False
-    for item in items:
-        outcome = evaluate(item, resource, ctx)
-        if outcome.truth:
-            return outcome
-        if outcome.truth is None:
-            truth = None
-    return Outcome(truth)
+def _any(items: list[Compiled]) -> Compiled:
+    def run(resource: Resource, ctx: Context) -> Outcome:
+        truth: Truth = False
+        for item in items:
+            outcome = item(resource, ctx)
+            if outcome.truth:
+                return outcome
+            if outcome.truth is None:
+                truth = None
+        return _BARE[truth]
+
+    return run
 
 
-def _referenced_by(spec: Mapping[str, Any], resource: Resource, ctx: Context) -> Outcome:
+def _not(inner: Compiled) -> Compiled:
+    def run(resource: Resource, ctx: Context) -> Outcome:
+        truth = inner(resource, ctx).truth
+        return _BARE[None if truth is None else not truth]
+
+    return run
+
+
+def _referenced_by(spec: Mapping[str, Any], params: Mapping[str, Any]) -> Compiled:
     """TRUE when other resources of `types` name this one at `path` (and `where` holds).
     Without `path` (`in_module`), every resource of `types` in the same module is a candidate.
 
@@ -113,44 +156,99 @@ def _referenced_by(spec: Mapping[str, Any], resource: Resource, ctx: Context) ->
     is per instance of this resource; it is unknown when the spread over them could change it.
     With `distinct`, the different values the referrers have at a path are counted instead.
     """
-    referrers: list[Resource] = []
-    unsure = False
-    path = spec.get("path")
-    for other in _candidates(resource, spec["types"], ctx):
-        if path is not None and not any(
-            ctx.graph.refers_to(other, r, resource) for m in select(other.body, path) for r in m.node.all_refs()
-        ):
-            continue
-        where = spec.get("where")
-        outcome = evaluate(where, other, ctx) if where else Outcome(True)
-        if outcome.truth:
-            referrers.append(other)
-        unsure = unsure or outcome.truth is None or other.meta.get("instances") is None
-    if referrers:
-        ctx.facts["referrer"] = referrers[0].address
-    counting = spec.get("count")
-    if counting is None:
-        return Outcome(True) if referrers else Outcome(None if unsure else False)
-    if "distinct" in spec:
-        values, unknown = _distinct(referrers, _param(spec["distinct"], ctx))
-        total, unsure = len(values), unsure or unknown
-        ctx.facts["values"] = ", ".join(sorted(values))
-    else:
-        total = sum(r.meta.get("instances") or 1 for r in referrers)
-    ctx.facts["count"] = str(total)
-    counting = _param(counting, ctx)
+    types = spec["types"]
+    path: str | None = spec.get("path")
+    segments = path.split(".") if path is not None else []
+    where = compile_condition(spec["where"], params) if spec.get("where") else None
+    counting = _param(spec.get("count"), params)
+    distinct = _param(spec["distinct"], params) if "distinct" in spec else None
+
+    def run(resource: Resource, ctx: Context) -> Outcome:
+        referrers: list[Resource] = []
+        unsure = False
+        for other in _candidates(resource, types, ctx):
+            if path is not None and not _names(other, path, segments, ctx).includes(resource):
+                continue
+            truth = where(other, ctx).truth if where else True
+            if truth:
+                referrers.append(other)
+            unsure = unsure or truth is None or other.meta.get("instances") is None
+        if referrers:
+            ctx.facts["referrer"] = referrers[0].address
+        if counting is None:
+            return _BARE[True] if referrers else _BARE[None if unsure else False]
+        if distinct is None:
+            total = sum(r.meta.get("instances") or 1 for r in referrers)
+        else:
+            values, unknown = _distinct(referrers, distinct)
+            total, unsure = len(values), unsure or unknown
+            ctx.facts["values"] = ", ".join(sorted(values))
+        ctx.facts["count"] = str(total)
+        return _count(total, counting, resource, unsure)
+
+    return run
+
+
+def _count(total: int, counting: Mapping[str, Any], resource: Resource, unsure: bool) -> Outcome:
+    """Compare how many referrers (or distinct values) there are with the `count` limits."""
     # When this resource has several instances, the referrers are spread over them in a way
     # svclint cannot see: one instance has at least ceil(total / instances), at most all.
     own = resource.meta.get("instances", 1)
     least = -(-total // own) if own else min(total, 1)
     verdict = _compare_count(least, counting)
     if least != total and ("equals" in counting or verdict != _compare_count(total, counting)):
-        return Outcome(None)
+        return _BARE[None]
     # An unknown instance count can only raise the total: a "more than" verdict that already
     # holds stands, anything else is unknown.
     if unsure and not (verdict and any(k in counting for k in ("gt", "ge"))):
-        return Outcome(None)
-    return Outcome(verdict)
+        return _BARE[None]
+    return _BARE[verdict]
+
+
+class _Named(NamedTuple):
+    """What a resource names at a path: the addresses its references spell out, and the
+    resources they point at (by identity: the graph keeps them all alive)."""
+
+    addresses: frozenset[str]
+    resources: frozenset[int]
+
+    @classmethod
+    def of(cls, refs: list[Ref], source: Resource, graph: Graph) -> _Named:
+        targets = (graph.target(source, r) for r in refs)
+        return cls(frozenset(r.address for r in refs), frozenset(id(t) for t in targets if t is not None))
+
+    def includes(self, resource: Resource) -> bool:
+        """Whether a reference names `resource`: spells out its address, or is resolved to it."""
+        return resource.address in self.addresses or id(resource) in self.resources
+
+
+_NAMES_NOTHING = _Named(frozenset(), frozenset())
+
+
+def _names(other: Resource, path: str, segments: list[str], ctx: Context) -> _Named:
+    """What `other` names at `path`, worked out once per context: a connection condition asks
+    it of every candidate for every resource it tests, which is quadratic in a module."""
+    key = ("names", path, id(other))
+    named: _Named | None = ctx.lookups.get(key)
+    if named is None:
+        refs = _refs_within([m.node for m in select_split(other.body, path, segments)])
+        named = ctx.lookups[key] = _Named.of(refs, other, ctx.graph) if refs else _NAMES_NOTHING
+    return named
+
+
+def _refs_within(nodes: list[Node]) -> list[Ref]:
+    """The references made anywhere in these values, as `Node.all_refs` has them but in no
+    order and possibly repeated. One flat walk: `all_refs` merges lists at every level."""
+    found: list[Ref] = []
+    stack = list(nodes)
+    while stack:
+        current = stack.pop()
+        found.extend(current.refs)
+        if isinstance(current.value, dict):
+            stack.extend(current.value.values())
+        elif isinstance(current.value, list):
+            stack.extend(current.value)
+    return found
 
 
 def _distinct(referrers: list[Resource], spec: Mapping[str, Any]) -> tuple[list[str], bool]:
@@ -184,68 +282,130 @@ def _candidates(resource: Resource, types: list[str], ctx: Context) -> list[Reso
 
 
 def _compare_count(total: int, spec: Mapping[str, Any]) -> bool:
-    tests = {"gt": total.__gt__, "ge": total.__ge__, "lt": total.__lt__, "le": total.__le__, "equals": total.__eq__}
-    return all(tests[k](int(v)) for k, v in spec.items())
+    return all(_COUNT_TESTS[k](total, int(v)) for k, v in spec.items())
 
 
-def _leaf(condition: Mapping[str, Any], resource: Resource, ctx: Context) -> Outcome:
+_COUNT_TESTS: dict[str, Callable[[int, int], bool]] = {
+    "gt": operator.gt,
+    "ge": operator.ge,
+    "lt": operator.lt,
+    "le": operator.le,
+    "equals": operator.eq,
+}
+
+
+def _leaf(condition: Mapping[str, Any], params: Mapping[str, Any]) -> Compiled:
     op = next(k for k in condition if k in OPERATORS)
-    argument = condition[op] if op == "has" else _param(condition[op], ctx)
-    transforms = condition.get("transform", ())
-    matches = _select(resource, condition["path"])
+    argument = _argument(op, condition[op], params)
+    select_at = _selector(condition["path"])
     if op == "exists":
-        return _exists(matches, bool(argument))
+        return lambda resource, ctx: _exists(select_at(resource), bool(argument))
+    if op in _NODE_OPS:
+        return _node_leaf(_TESTS[op], argument, select_at)
+    return _value_leaf(op, argument, select_at, tuple(condition.get("transform", ())))
+
+
+def _node_leaf(test: Callable[..., Truth | Outcome], argument: Any, select_at: Selector) -> Compiled:
+    """A leaf whose operator looks at the node itself (its key or references), so an unknown
+    value is fine. TRUE if any node passes."""
+
+    def leaf(resource: Resource, ctx: Context) -> Outcome:
+        truth: Truth = False
+        for match in select_at(resource):
+            result = test(match.node, argument, resource, ctx, match)
+            if isinstance(result, Outcome):  # `has`: the element's own witness is more precise
+                if result.truth:
+                    return Outcome(True, result.witness or match)
+                result = result.truth
+            if result:
+                return Outcome(True, match)
+            if result is None:
+                truth = None
+        return _BARE[truth]
+
+    return leaf
+
+
+def _value_leaf(op: str, argument: Any, select_at: Selector, transforms: tuple[str, ...]) -> Compiled:
+    """A leaf that tests the (transformed) values at its path. TRUE if any value passes."""
     test = _TESTS[op]
-    truth: Truth = False
-    for match in matches:
-        node = match.node
-        guid = _partial_guid(node, transforms)
-        key = _index_key(node, transforms)
-        if op in _NODE_OPS:
-            result = test(node, argument, resource, ctx, match)
-        elif guid is not None:
-            result = test(guid, argument, resource, ctx, match)
-        elif key is not None:
-            result = test(key, argument, resource, ctx, match)
-        elif isinstance(node.value, Unknown):
-            # Whatever the value turns out to be, it is not in an empty list.
-            empty = op == "in" and isinstance(argument, list) and not argument
-            partial = op == "matches" and not match.beyond  # the known text is this value's own
-            result = False if empty else _partial_match(node.value, argument) if partial else None
-        else:
-            value = _transform(node.value, transforms)
-            result = test(value, argument, resource, ctx, match)
-        if isinstance(result, Outcome):  # `has`: the element's own witness is more precise
-            if result.truth:
-                return Outcome(True, result.witness or match)
-            result = result.truth
-        if result:
-            return Outcome(True, match)
-        if result is None:
-            truth = None
-    return Outcome(truth)
+
+    def leaf(resource: Resource, ctx: Context) -> Outcome:
+        truth: Truth = False
+        for match in select_at(resource):
+            value = match.node.value
+            if isinstance(value, Unknown):
+                result = _unknown_value(op, argument, transforms, resource, ctx, match)
+            else:
+                result = test(_transform(value, transforms), argument, resource, ctx, match)
+            if result:
+                return Outcome(True, match)
+            if result is None:
+                truth = None
+        return _BARE[truth]
+
+    return leaf
 
 
-def _select(resource: Resource, path: str) -> list[Match]:
+def _argument(op: str, raw: Any, params: Mapping[str, Any]) -> Any:
+    """The operator's argument as its test takes it: params resolved, and the condition in
+    `has` and `target` compiled."""
+    if op == "has":
+        return compile_condition(raw, params)
+    if op == "references":
+        return _References.of(raw)
+    if op == "target":
+        return _Target(tuple(t.casefold() for t in raw.get("types", ())), compile_condition(raw["where"], params))
+    return _param(raw, params)
+
+
+def _unknown_value(
+    op: str, argument: Any, transforms: tuple[str, ...], resource: Resource, ctx: Context, match: Match
+) -> Truth | Outcome:
+    """A value test on an unknown value: a partly known ID or a map key read by a literal key
+    can still be tested; otherwise the answer is mostly unknown too."""
+    node = match.node
+    known = _partial_guid(node, transforms)
+    if known is None:
+        known = _index_key(node, transforms)
+    if known is not None:
+        return _TESTS[op](known, argument, resource, ctx, match)
+    if op == "in" and isinstance(argument, list) and not argument:
+        return False  # whatever the value turns out to be, it is not in an empty list
+    if op == "matches" and not match.beyond:  # the known text is this value's own
+        return _partial_match(node.value, argument)
+    return None
+
+
+def _selector(path: str) -> Selector:
     """Paths are relative to the resource, or to the element a `has` condition is looking at:
     there `.` is the element itself and `@key` its map key. `@instances` is how many instances
     the resource's `count`/`for_each` (ARM `copy`) makes."""
     if path == ".":
-        return [Match(resource.body, "")]
+        return lambda resource: [Match(resource.body, "")]
     if path == "@key":
-        key = resource.meta.get("key")
-        return [Match(Node(key, resource.body.loc), "")] if isinstance(key, str) else []
+        return _element_key
     if path == "@instances":
-        count = resource.meta.get("instances", 1)
-        return [Match(Node(Unknown("the instance count") if count is None else count, resource.loc), "")]
-    return select(resource.body, path)
+        return _instances
+    segments = path.split(".")
+    return lambda resource: select_split(resource.body, path, segments)
 
 
-def _has(node: Node, condition: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Outcome:
+def _element_key(resource: Resource) -> list[Match]:
+    key = resource.meta.get("key")
+    return [Match(Node(key, resource.body.loc), "")] if isinstance(key, str) else []
+
+
+def _instances(resource: Resource) -> list[Match]:
+    count = resource.meta.get("instances", 1)
+    return [Match(Node(Unknown("the instance count") if count is None else count, resource.loc), "")]
+
+
+def _has(node: Node, condition: Compiled, resource: Resource, ctx: Context, match: Match) -> Outcome:
     """Test a condition on one element, so `name` and `value` are read from the same entry.
     On a list (blocks, arrays) each element is tried in turn."""
     if isinstance(node.value, Unknown):
-        return Outcome(None)
+        return _BARE[None]
     if isinstance(node.value, list):
         truth: Truth = False
         for i, item in enumerate(node.value):
@@ -255,22 +415,21 @@ def _has(node: Node, condition: Mapping[str, Any], resource: Resource, ctx: Cont
             if outcome.truth:
                 return Outcome(True, outcome.witness or element)
             truth = None if outcome.truth is None else truth
-        return Outcome(truth)
+        return _BARE[truth]
     scoped = replace(resource, body=node, meta={**resource.meta, "key": match.key})
-    outcome = evaluate(condition, scoped, ctx)
-    if outcome.witness is not None:
-        # A witness of `.` or `@key` is the element itself: its path is the element's.
-        path = ".".join(p for p in (match.path, outcome.witness.path) if p)
-        outcome.witness = Match(outcome.witness.node, path, outcome.witness.key)
-    return outcome
+    outcome = condition(scoped, ctx)
+    if outcome.witness is None:
+        return outcome
+    # A witness of `.` or `@key` is the element itself: its path is the element's.
+    path = ".".join(p for p in (match.path, outcome.witness.path) if p)
+    return Outcome(outcome.truth, Match(outcome.witness.node, path, outcome.witness.key))
 
 
 def _partial_guid(node: Node, transforms: Any) -> str | None:
     """`trailing_guid` of a partly known ID (`concat(subscription().id, '/.../<guid>')`)."""
     if "trailing_guid" not in transforms or not isinstance(node.value, Unknown) or node.value.partial is None:
         return None
-    found = _GUID_AT_END.search(node.value.partial)
-    return found.group(1).lower() if found else None
+    return _trailing_guid(node.value.partial)
 
 
 def _index_key(node: Node, transforms: Any) -> str | None:
@@ -298,11 +457,11 @@ def _partial_match(value: Unknown, pattern: str) -> Truth:
     return True if PLACEHOLDER not in found.group(0) else None
 
 
-def _param(argument: Any, ctx: Context) -> Any:
+def _param(argument: Any, params: Mapping[str, Any]) -> Any:
     if isinstance(argument, Mapping) and set(argument) == {"param"}:
-        return ctx.params[argument["param"]]
+        return params[argument["param"]]
     if isinstance(argument, Mapping):
-        return {k: _param(v, ctx) for k, v in argument.items()}
+        return {k: _param(v, params) for k, v in argument.items()}
     return argument
 
 
@@ -329,12 +488,12 @@ def _exists(matches: list[Match], wanted: bool) -> Outcome:
     for match in matches:
         state = None if match.beyond else _present(match.node)
         if state:
-            return Outcome(wanted, match if wanted else None)
+            return Outcome(True, match) if wanted else _BARE[False]
         if state is None:
             seen = None
     if seen is None:
-        return Outcome(None)
-    return Outcome(not wanted)
+        return _BARE[None]
+    return _BARE[not wanted]
 
 
 def _transform(value: Any, transforms: Any) -> Any:
@@ -351,8 +510,8 @@ def _transform(value: Any, transforms: Any) -> Any:
         elif name == "last_segment":
             value = value.rstrip("/").rsplit("/", 1)[-1]
         elif name == "trailing_guid":
-            found = _GUID_AT_END.search(value)
-            value = found.group(1).lower() if found else value
+            guid = _trailing_guid(value)
+            value = value if guid is None else guid
     return value
 
 
@@ -365,6 +524,14 @@ def _length(value: Any) -> Any:
             return Unknown("the number of elements is unknown")
         return len(items)
     return len(value) if isinstance(value, str) else value
+
+
+@functools.lru_cache(maxsize=4096)
+def _trailing_guid(text: str) -> str | None:
+    """The GUID an ID ends with, lower-cased. Memoised: every role assignment rule asks it of
+    the same role definition IDs, and the search tries every position of a long ID."""
+    found = _GUID_AT_END.search(text)
+    return found.group(1).lower() if found else None
 
 
 _GUID_AT_END = re.compile(r"([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\W*$")
@@ -436,13 +603,22 @@ def _lifetime(value: Any, spec: Mapping[str, Any], resource: Resource, ctx: Cont
     return True
 
 
-def _references(node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Truth:
+class _References(NamedTuple):
+    """A `references` argument made ready: the wanted types casefolded."""
+
+    types: frozenset[str]
+    attribute: str | None
+
+    @classmethod
+    def of(cls, spec: Mapping[str, Any]) -> _References:
+        return cls(frozenset(t.casefold() for t in spec["types"]), spec.get("attribute"))
+
+
+def _references(node: Node, spec: _References, resource: Resource, ctx: Context, match: Match) -> Truth:
     refs = node.all_refs()
-    wanted = [t.casefold() for t in spec["types"]]
-    pattern = spec.get("attribute")
     for ref in refs:
-        attribute_ok = pattern is None or fnmatch.fnmatch(ref.attribute.casefold(), pattern.casefold())
-        if ctx.graph.type_of(resource, ref) in wanted and attribute_ok:
+        attribute_ok = spec.attribute is None or _attribute_glob(ref.attribute, spec.attribute)
+        if attribute_ok and ctx.graph.type_of(resource, ref) in spec.types:
             ctx.facts["target"] = ref.address
             return True
     if not refs and isinstance(node.value, Unknown):
@@ -450,11 +626,24 @@ def _references(node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Co
     return False
 
 
-def _target(node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Truth:
+@functools.lru_cache(maxsize=65536)
+def _attribute_glob(attribute: str, pattern: str) -> bool:
+    """Memoised: output rules ask it of every reference every output makes."""
+    return fnmatch.fnmatch(attribute.casefold(), pattern.casefold())
+
+
+class _Target(NamedTuple):
+    """A `target` argument made ready: the wanted types casefolded, `where` compiled."""
+
+    types: tuple[str, ...]
+    where: Compiled
+
+
+def _target(node: Node, spec: _Target, resource: Resource, ctx: Context, match: Match) -> Truth:
     """Follow the references at this node and test `where` on the resources they point at.
     In ARM a resource ID written out (`resourceId(...)`, `Microsoft.Web/sites/app`) names one too."""
     truth: Truth = None if isinstance(node.value, Unknown) else False
-    types = [t.casefold() for t in spec.get("types", ())]
+    types = spec.types
     refs = node.all_refs()
     if not refs and resource.dialect == "arm" and isinstance(node.value, str):
         refs = (Ref(node.value),)
@@ -464,7 +653,7 @@ def _target(node: Node, spec: Mapping[str, Any], resource: Resource, ctx: Contex
         other = ctx.graph.target(resource, ref)
         if other is None:
             continue
-        outcome = evaluate(spec["where"], other, ctx)
+        outcome = spec.where(other, ctx)
         if outcome.truth:
             ctx.facts["target"] = other.address
             return True
@@ -488,19 +677,45 @@ def _globs_match(type_glob: str, attribute_glob: str, type_name: str, attribute:
     )
 
 
-def _classify(node: Node, table: Table, resource: Resource, ctx: Context) -> str:
+def _classify(node: Node, resource: Resource, ctx: Context) -> str:
     for ref in node.all_refs():
-        type_name = ctx.graph.type_of(resource, ref)
-        for row in table.rows:
-            if _ref_matches(row, type_name, ref.attribute):
-                declared = ctx.graph.target(resource, ref)
-                ctx.facts.setdefault("principal_ref", declared.address if declared else ref.address)
-                return str(row["kind"])
+        kind = _principal_kind(ctx, ctx.graph.type_of(resource, ref), ref.attribute)
+        if kind is not None:
+            declared = ctx.graph.target(resource, ref)
+            ctx.facts.setdefault("principal_ref", declared.address if declared else ref.address)
+            return kind
     return "unknown"
 
 
+def _principal_kind(ctx: Context, type_name: str, attribute: str) -> str | None:
+    """The kind of the first `principal_kinds` row a reference matches, looked up once."""
+    table = ctx.tables["principal_kinds"]
+    derived = _derived(table)
+    key = ("kind", type_name, attribute)
+    if key not in derived:
+        found = next((row for row in table.rows if _ref_matches(row, type_name, attribute)), None)
+        derived[key] = None if found is None else str(found["kind"])
+    kind: str | None = derived[key]
+    return kind
+
+
+_DERIVED: dict[int, tuple[Table, dict[tuple[str, ...], Any]]] = {}
+
+
+def _derived(table: Table) -> dict[tuple[str, ...], Any]:
+    """What tests work out from a table (an index, a choice of rows), kept with the table: a
+    run evaluates graph after graph with the same tables. By identity, as tables are not
+    hashable; the entry holds the table, so its `id` is not reused meanwhile."""
+    entry = _DERIVED.get(id(table))
+    if entry is None:
+        if len(_DERIVED) >= 64:
+            _DERIVED.clear()  # tables of rule packs loaded earlier in a long-lived process
+        entry = _DERIVED[id(table)] = (table, {})
+    return entry[1]
+
+
 def _principal(node: Node, kinds: list[str], resource: Resource, ctx: Context, match: Match) -> Truth:
-    kind = _classify(node, ctx.tables["principal_kinds"], resource, ctx)
+    kind = _classify(node, resource, ctx)
     ctx.facts["principal"] = kind.replace("_", " ")
     named = ctx.facts.get("principal_ref") or node.text or str(node.value)
     label = "principal" if kind == "unknown" else ctx.facts["principal"]
@@ -511,7 +726,8 @@ def _principal(node: Node, kinds: list[str], resource: Resource, ctx: Context, m
 
 
 def _scope_class(node: Node, classes: list[str], resource: Resource, ctx: Context, match: Match) -> Truth:
-    found = scope_of(node, ctx.tables["scope_classes"], [ctx.graph.type_of(resource, r) for r in node.all_refs()])
+    types = [ctx.graph.type_of(resource, r) for r in node.all_refs()]
+    found = _scope_class_of(node, _scope_rows(ctx.tables["scope_classes"]), types)
     if found is None:
         return None
     ctx.facts["scope"] = found.replace("_", " ")
@@ -524,18 +740,43 @@ def scope_of(node: Node, table: Table, ref_types: list[str] | None = None) -> st
     In a template such as `/subscriptions/${var.id}` each unknown part is taken to be one path
     segment (an id), which is what such templates interpolate in practice.
     """
+    return _scope_class_of(node, _scope_rows(table), ref_types)
+
+
+class _ScopeRows(NamedTuple):
+    """The `scope_classes` rows that match text and those that match references."""
+
+    patterns: list[Mapping[str, Any]]
+    references: list[Mapping[str, Any]]
+
+    @classmethod
+    def of(cls, table: Table) -> _ScopeRows:
+        return cls(table.select({"match": "pattern"}), table.select({"match": "reference"}))
+
+
+def _scope_rows(table: Table) -> _ScopeRows:
+    """The table's rows for text and for references, sorted out once."""
+    derived = _derived(table)
+    key = ("scope rows",)
+    if key not in derived:
+        derived[key] = _ScopeRows.of(table)
+    rows: _ScopeRows = derived[key]
+    return rows
+
+
+def _scope_class_of(node: Node, rows: _ScopeRows, ref_types: list[str] | None) -> str | None:
     text = node.value
     if isinstance(text, Unknown) and text.partial is not None:
         text = text.partial.replace(PLACEHOLDER, "x")
     if isinstance(text, str):
-        for row in table.select({"match": "pattern"}):
+        for row in rows.patterns:
             if compiled(str(row["pattern"])).search(text):
                 return str(row["class"])
         return None
     refs = node.all_refs()
     types = ref_types if ref_types is not None else [ref_type(r).casefold() for r in refs]
     for ref, type_name in zip(refs, types, strict=True):
-        for row in table.select({"match": "reference"}):
+        for row in rows.references:
             if _ref_matches(row, type_name, ref.attribute):
                 return str(row["class"])
     return None
@@ -549,8 +790,7 @@ def _literal(node: Node, wanted: bool, *_: Any) -> Truth:
 
 
 def _in_table(value: Any, spec: Mapping[str, Any], resource: Resource, ctx: Context, match: Match) -> Truth:
-    table = ctx.tables[spec["table"]]
-    row = table.find(spec["column"], value)
+    row = _table_row(ctx, spec["table"], spec["column"], value)
     if row is None:
         return False
     where = spec.get("where") or {}
@@ -561,6 +801,24 @@ def _in_table(value: Any, spec: Mapping[str, Any], resource: Resource, ctx: Cont
         ctx.facts[spec["table"]] = str(row.get("name", value))
         return True
     return False
+
+
+def _table_row(ctx: Context, name: str, column: str, value: Any) -> Mapping[str, Any] | None:
+    """`Table.find`, through an index for a text value: strings compare case-insensitively,
+    and the first row with a value wins, as in a scan. Other values are scanned for."""
+    table = ctx.tables[name]
+    if not isinstance(value, str):
+        return table.find(column, value)
+    derived = _derived(table)
+    key = ("index", column)
+    if key not in derived:
+        index: dict[str, Mapping[str, Any]] = {}
+        for row in table.rows:
+            if isinstance(row.get(column), str):
+                index.setdefault(row[column].casefold(), row)
+        derived[key] = index
+    found: Mapping[str, Any] | None = derived[key].get(value.casefold())
+    return found
 
 
 def _keys_include(value: Any, keys: list[str], resource: Resource, ctx: Context, match: Match) -> Truth:

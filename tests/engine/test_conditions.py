@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from svclint.engine.conditions import Context, evaluate
+from svclint.engine.conditions import Context, _table_row, evaluate
 from svclint.engine.graph import Graph
 from svclint.engine.loader import load_rules
 from svclint.engine.paths import select
@@ -314,3 +314,13 @@ def test_a_path_through_an_unknown_value_may_name_nothing() -> None:
     assert check({"path": "password", "exists": True}, through) is True  # written, value unknown
     template = Node(Unknown("var.x", partial="AccountKey=\ufffc"), LOC)
     assert check({"path": "settings.value", "matches": "AccountKey="}, resource({"settings": template})) is None
+
+
+def test_table_lookups_find_the_row_a_scan_finds() -> None:
+    _, tables = load_rules()
+    ctx = Context(Graph([]), tables, {}, NOW)
+    for name, table in tables.items():
+        for column in {key for row in table.rows for key in row}:
+            values = [row.get(column) for row in table.rows]
+            for value in [*values, *(v.swapcase() for v in values if isinstance(v, str)), "absent", 0]:
+                assert _table_row(ctx, name, column, value) is table.find(column, value), (name, column, value)
