@@ -31,15 +31,24 @@ def display_path(path: Path) -> str:
 def _display_path(path: Path, cwd: str) -> str:
     """Memoised per working directory: a run asks for the same paths many times."""
     try:
-        return (_resolved(path.parent) / path.name).relative_to(_resolved(Path(cwd))).as_posix()
+        return (_resolved(path.parent, cwd) / path.name).relative_to(_resolved(Path(cwd), cwd)).as_posix()
     except ValueError:
         return path.as_posix()
 
 
 @functools.lru_cache(maxsize=16384)
-def _resolved(directory: Path) -> Path:
-    """A directory's real path; the files of one directory share one `realpath`."""
-    return directory.resolve()
+def _resolved(directory: Path, cwd: str) -> Path:
+    """A directory's real path, built on its parent's (memoised too): one `lstat` per new
+    directory, where `realpath` would check every component of every path again."""
+    if not directory.is_absolute():
+        return _resolved(Path(cwd) / directory, cwd)
+    if directory.parent == directory:
+        return directory
+    base = _resolved(directory.parent, cwd)
+    if directory.name == "..":
+        return base.parent
+    candidate = base / directory.name
+    return Path(os.path.realpath(candidate)) if candidate.is_symlink() else candidate
 
 
 def read_bytes(path: Path, shown: str, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | Diagnostic:
