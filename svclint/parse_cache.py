@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from svclint.model import Diagnostic
 from svclint.source import DEFAULT_MAX_BYTES, decode, display_path, read_bytes
 
 Row = tuple[str, bytes]
+MEMORY_ENTRIES = 256
 
 
 def cache_dir_default() -> Path:
@@ -39,25 +41,36 @@ def _key(shown: str, data: bytes) -> str:
 
 
 class ParseCache:
-    """Parsed files in the cache database, plus the documents this process already has: a
-    Bicep module called by many templates is unpickled once."""
+    """Parsed files in the cache database, plus the documents this process used last: a Bicep
+    module called by many templates is parsed or unpickled once. Only the last few are kept,
+    so a long run's memory (and the garbage collector's work) does not grow with it."""
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
         self._store = BlobStore(directory, "parsed")
-        self._memory: dict[str, Document] = {}
+        self._memory: OrderedDict[str, Document] = OrderedDict()
         self.pending: list[Row] = []
 
     def get_many(self, keys: list[str]) -> dict[str, Document]:
-        found = {k: self._memory[k] for k in keys if k in self._memory}
+        found = {k: self._recall(k) for k in keys if k in self._memory}
         for key, blob in self._store.get_many([k for k in keys if k not in found]).items():
             value = _unpickle(blob)
             if value is not None:
-                found[key] = self._memory[key] = value
+                found[key] = self._remember(key, value)
         return found
 
-    def add(self, key: str, document: Document) -> None:
+    def _recall(self, key: str) -> Document:
+        self._memory.move_to_end(key)
+        return self._memory[key]
+
+    def _remember(self, key: str, document: Document) -> Document:
         self._memory[key] = document
+        if len(self._memory) > MEMORY_ENTRIES:
+            self._memory.popitem(last=False)
+        return document
+
+    def add(self, key: str, document: Document) -> None:
+        self._remember(key, document)
         if self.directory is not None:
             self.pending.append((key, pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)))
 
