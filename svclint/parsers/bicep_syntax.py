@@ -16,10 +16,11 @@ Statements start at their keyword (decorators carry their own spans). Invalid in
 
 from __future__ import annotations
 
+import gc
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TypeVar
 
 from svclint.model import InputSyntaxError
@@ -594,6 +595,35 @@ class BicepFile:
     comments: list[Comment]
 
 
+def _fast_init(cls: type[Node]) -> None:
+    """Give a node class an `__init__` that stores each field through its slot descriptor.
+
+    A frozen dataclass's generated `__init__` assigns every field with `object.__setattr__`,
+    a generic attribute lookup per field, and takes half as long again as this one. A parse
+    creates about one node per two tokens, so that was a fifth of parsing. The replacement
+    has the same signature (positional or keyword; no defaults, as these classes have none)
+    and stores the same values: instances are identical, only made sooner."""
+    names = [field.name for field in fields(cls)]
+    namespace = {f"_set_{name}": getattr(cls, name).__set__ for name in names}
+    stores = "".join(f"    _set_{name}(self, {name})\n" for name in names)
+    exec(f"def __init__(self, {', '.join(names)}):\n{stores}", namespace)
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    type.__setattr__(cls, "__init__", init)
+
+
+def _fast_init_all() -> None:
+    """`_fast_init` every node class, found by its public name: `Node.__subclasses__()` would
+    also list the classes that `slots=True` replaced."""
+    for name in __all__:
+        cls = globals().get(name)
+        if isinstance(cls, type) and issubclass(cls, Node):
+            _fast_init(cls)
+
+
+_fast_init_all()
+
+
 # --------------------------------------------------------------------------------------------
 # Lexer
 #
@@ -605,23 +635,34 @@ class BicepFile:
 
 Token = tuple[str, str, int, int, int, int]
 
-# One match per token, leading blanks included. Group numbers are dispatched on below.
+# One match per token. Each alternative starts with a literal character or a class, so the
+# regex engine rejects the others at a glance, and ends in an empty marker group whose number,
+# `match.lastindex`, says which matched (punctuation has none: `lastindex` is None). A run of
+# newlines takes the next line's indent along; other blanks between tokens are skipped by
+# `finditer`, and as `[^ \t]` at the end takes any other character, nothing else ever is.
+# Order matters only between alternatives that start alike.
 _TOKEN_RE = re.compile(
-    r"""[ \t]*(?:
-      ([A-Za-z_][A-Za-z0-9_]*)                                    # 1 identifier / keyword
-    | (//[^\n]*)                                                  # 2 line comment
-    | (/\*)                                                       # 3 block comment opener
-    | (\.\.\.|[=!]~|[=!<>]=|&&|\|\||\?\?|::|=>|[{}()\[\],.?:;=+\-*/%!<>|^@])  # 4 punctuation
-    | (\n(?:[ \t]*\n)*)                                           # 5 newlines
-    | (\$*''')                                                    # 6 multi-line string opener
-    | ('[^'\\\n$]*(?:(?:\\.|\$(?!\{))[^'\\\n$]*)*(?:'|\$\{))      # 7 string or its left piece
-    | ([0-9]+)                                                    # 8 integer
-    | (\#(?:disable-next-line|disable-diagnostics|restore-diagnostics)
-         (?:[ \t]+(?!//)[^ \t\n]+)*)                              # 9 pragma (checked: line start)
-    | ([^ \t])                                                    # 10 anything else
-    )""",
+    r"""
+      [A-Za-z_][A-Za-z0-9_]*()                                  # 1 identifier / keyword
+    | \n(?:[ \t]*\n)*()[ \t]*                                   # 2 newlines, blank lines, indent
+    | //[^\n]*()                                                # 3 line comment
+    | '''()                                                     # 4 multi-line string opener
+    | '[^'\\\n$]*'()                                            # 5 string without \ or $
+    | [{}]()                                                    # 6 brace
+    | [0-9]+()                                                  # 7 integer
+    | /\*()                                                     # 8 block comment opener
+    | \$+'''()                                                  # 9 `$'''` string opener
+    | '[^'\\\n$]*(?:(?:\\.|\$(?!\{))[^'\\\n$]*)*(?:'|\$\{)()    # 10 string or its left piece
+    | \#(?:disable-next-line|disable-diagnostics|restore-diagnostics)
+         (?:[ \t]+(?!//)[^ \t\n]+)*()                           # 11 pragma (checked: line start)
+    | \.\.\.|[=!]~|[=!<>]=|&&|\|\||\?\?|::|=>                   # punctuation, longest first
+    | [()\[\],.?:;=+\-*/%!<>|^@]
+    | [^ \t]()                                                  # 12 anything else
+    """,
     re.VERBOSE,
 )
+_ID, _NEWLINES, _COMMENT, _MULTILINE, _PLAIN_STRING, _BRACE, _INT = 1, 2, 3, 4, 5, 6, 7
+_BLOCK_COMMENT, _MULTILINE_DOLLARS, _STRING, _PRAGMA = 8, 9, 10, 11
 # The rest of an interpolated string after a `}` closes a hole.
 _STRING_TAIL_RE = re.compile(r"[^'\\\n$]*(?:(?:\\.|\$(?!\{))[^'\\\n$]*)*(?:'|\$\{)")
 _ESCAPE_RE = re.compile(r"\\(?:u\{([0-9A-Fa-f]+)\}|(.))")
@@ -675,50 +716,88 @@ class _Lexer:
         self.holes: list[tuple[str, int, int, int]] = []
 
     def run(self) -> list[Token]:
+        """Scan the whole text. The loop handles the frequent tokens inline, keeping the line
+        and the offset just before the line's first character (`base`) in locals; any other
+        token goes to `_other`, which may consume more text than its match: the scan restarts
+        after it."""
         text = self.text
         tokens = self.tokens
         append = tokens.append
-        match = _TOKEN_RE.match
+        comments = self.comments
+        holes = self.holes
+        scan = _TOKEN_RE.finditer
         pos = 0
-        end = len(text)
-        while pos < end:
-            m = match(text, pos)
-            if m is None:  # only trailing blanks remain
-                break
-            group = m.lastindex or 0  # every alternative is a group, so never 0
-            value = m.group(group)
-            pos = m.end()
-            col = pos - len(value) - self.line_start + 1
-            if group == 1 or group == 4 or group == 8:
-                kind = "id" if group == 1 else "int" if group == 8 else value
-                if self.holes and (kind == "{" or kind == "}"):
-                    pos = self._brace_in_hole(kind, pos, col)
-                    continue
-                append((kind, value, self.line, col, self.line, col + len(value)))
-            elif group == 5:
-                if self.holes:
-                    raise self._unterminated_hole()
-                if tokens and tokens[-1][0] != "nl":
-                    append(("nl", "\n", self.line, col, self.line + 1, 1))
-                self.line += value.count("\n")
-                self.line_start = pos
-            elif group == 7:
-                self._string(value, col)
-            elif group == 6:
-                pos = self._multiline_string(pos, len(value) - 3, col)
-            elif group == 2:
-                self.comments.append(Comment(self.line, col, self.line, col + len(value), value))
-            elif group == 3:
-                pos = self._block_comment(pos, col)
-            elif group == 9 and not text[self.line_start : pos - len(value)].strip(" \t"):
-                self.comments.append(Comment(self.line, col, self.line, col + len(value), value))
+        while True:
+            line = self.line
+            base = self.line_start - 1  # a column is an offset minus `base`
+            for m in scan(text, pos):
+                group = m.lastindex
+                if group is None or group == _ID:  # punctuation or identifier
+                    value = m.group()
+                    col = m.start() - base
+                    append((value if group is None else "id", value, line, col, line, col + len(value)))
+                elif group == _NEWLINES:
+                    if holes:
+                        raise self._unterminated_hole()
+                    start = m.start()
+                    if tokens and tokens[-1][0] != "nl":
+                        append(("nl", "\n", line, start - base, line + 1, 1))
+                    base = m.end(_NEWLINES) - 1  # the last newline: its marker precedes the indent
+                    line += 1 if base == start else text.count("\n", start, base + 1)
+                elif group == _COMMENT:
+                    value = m.group()
+                    col = m.start() - base
+                    comments.append(Comment(line, col, line, col + len(value), value))
+                elif group == _PLAIN_STRING:
+                    value = m.group()
+                    col = m.start() - base
+                    append(("str", value[1:-1], line, col, line, col + len(value)))
+                elif group == _BRACE and not holes:
+                    value = m.group()
+                    col = m.start() - base
+                    append((value, value, line, col, line, col + 1))
+                elif group == _INT:
+                    value = m.group()
+                    col = m.start() - base
+                    append(("int", value, line, col, line, col + len(value)))
+                else:
+                    self.line = line
+                    self.line_start = base + 1
+                    resume = self._other(m)
+                    if resume is not None:
+                        pos = resume
+                        break
             else:
-                self._unrecognized(value[0], col)
-        if self.holes:
+                break
+        self.line = line
+        self.line_start = base + 1
+        if holes:
             raise self._unterminated_hole()
-        col = end - self.line_start + 1
-        append(("eof", "", self.line, col, self.line, col))
+        col = len(text) - base
+        append(("eof", "", line, col, line, col))
         return tokens
+
+    def _other(self, m: re.Match[str]) -> int | None:
+        """A token the main loop leaves out. Returns where scanning resumes if that is not the
+        end of the match: after a string piece, a multi-line string or a block comment."""
+        group = m.lastindex
+        value = m.group()
+        start, end = m.span()
+        col = start - self.line_start + 1
+        if group == _STRING:
+            self._string(value, col)
+        elif group == _BRACE:
+            resume = self._brace_in_hole(value, end, col)
+            return resume if resume != end else None
+        elif group in (_MULTILINE, _MULTILINE_DOLLARS):
+            return self._multiline_string(end, len(value) - 3, col)
+        elif group == _BLOCK_COMMENT:
+            return self._block_comment(end, col)
+        elif group == _PRAGMA and not self.text[self.line_start : start].strip(" \t"):
+            self.comments.append(Comment(self.line, col, self.line, col + len(value), value))
+        else:
+            self._unrecognized(value[0], col)
+        return None
 
     def _unterminated_hole(self) -> BicepSyntaxError:
         """A hole's string ends at a new line or end of file: blame the innermost string."""
@@ -864,6 +943,8 @@ _BINARY_PRECEDENCE = {
     "??": 30,
 }
 _LITERAL_WORDS = {"true", "false", "null"}
+_POSTFIX = {".", "[", "!", "::"}  # token kinds that start an accessor after an operand
+_CALL_OR_LAMBDA = {"(", "=>"}  # token kinds that make a name before them a call or a lambda
 _CLOSERS = {"(": ")", "[": "]", "{": "}", "<": ">"}
 
 T = TypeVar("T")
@@ -1226,7 +1307,9 @@ class _Parser:
 
     def _expr(self, min_prec: int = 0) -> Expr:
         """Binary operators by precedence climbing; at the lowest level also `? :`."""
-        self._enter()
+        self.depth += 1  # `_enter()`, inline: this is the parser's most frequent call
+        if self.depth > MAX_DEPTH:
+            raise self._error(f"nesting too deep (limit {MAX_DEPTH})")
         toks = self.toks
         left = self._operand()
         while True:
@@ -1272,16 +1355,34 @@ class _Parser:
         )
 
     def _operand(self) -> Expr:
-        """An optional prefix `!`/`-`, a primary expression and its postfix accessors."""
+        """An optional prefix `!`/`-`, a primary expression and its postfix accessors.
+
+        Most operands are a lone string or name: those are built here rather than by
+        `_primary`, and `_postfix` is only called when an accessor follows; in a parser
+        this size, calls are much of the cost."""
         toks = self.toks
         tok = toks[self.i]
-        if tok[0] == "!" or tok[0] == "-":
+        kind = tok[0]
+        operand: Expr
+        if kind == "str":
+            self.i += 1
+            operand = _plain_string(tok)
+        elif kind == "id" and toks[self.i + 1][0] not in _CALL_OR_LAMBDA and tok[1] not in _LITERAL_WORDS:
+            self.i += 1
+            operand = Identifier(tok[2], tok[3], tok[4], tok[5], tok[1])
+        elif kind == "{":
+            self.i += 1
+            operand = self._object(tok, False)
+        elif kind == "!" or kind == "-":
             self.i += 1
             operand = self._postfix(self._primary())
-            return Unary(tok[2], tok[3], operand.end_line, operand.end_column, tok[0], operand)
-        return self._postfix(self._primary())
+            return Unary(tok[2], tok[3], operand.end_line, operand.end_column, kind, operand)
+        else:
+            operand = self._primary()
+        return self._postfix(operand) if toks[self.i][0] in _POSTFIX else operand
 
     def _postfix(self, expr: Expr) -> Expr:
+        """`expr` with the accessors that follow it: `.name`, `.name(...)`, `[...]`, `!`, `::`."""
         toks = self.toks
         while True:
             kind = toks[self.i][0]
@@ -1419,15 +1520,44 @@ class _Parser:
         return Lambda(start[2], start[3], body.end_line, body.end_column, params, body)
 
     def _object(self, opener: Token, resource: bool) -> ObjectLit:
-        """`{...}`; inside a resource body, `resource` declarations may appear among properties."""
+        """`{...}`; inside a resource body, `resource` declarations may appear among properties.
+
+        Objects are most of a Bicep file, so this is `_items` unrolled, with the common item,
+        an undecorated `name: value`, parsed in the loop itself; the others go to `_property`
+        (or `_resource`) as before. Errors are `_items`' own."""
         saved, self.in_parens = self.in_parens, False
         self._enter()
-        item = self._resource_body_item if resource else self._object_item
-        items = self._items(opener, item)
+        toks = self.toks
+        other_item = self._resource_body_item if resource else self._object_item
+        items: list[ObjectProperty | Spread | Resource] = []
+        if toks[self.i][0] == "nl":
+            self.i += 1
+        while True:
+            tok = toks[self.i]
+            kind = tok[0]
+            if kind == "}":
+                break
+            if (kind == "id" or kind == "str") and toks[self.i + 1][0] == ":":
+                self.i += 2
+                value = self._expr()
+                items.append(ObjectProperty(tok[2], tok[3], value.end_line, value.end_column, tok[1], value, ()))
+            elif kind == "eof":
+                raise self._unclosed(opener, "")
+            else:
+                items.append(other_item())
+            kind = toks[self.i][0]
+            if kind == "nl":
+                self.i += 1
+            elif kind == ",":
+                self.i += 1
+                if toks[self.i][0] == "nl":
+                    self.i += 1
+            elif kind != "}":
+                raise self._unclosed(opener, "',' or new line, or ")
+        self.i += 1
         self.depth -= 1
         self.in_parens = saved
-        end = self._last()
-        return ObjectLit(opener[2], opener[3], end[4], end[5], tuple(items))
+        return ObjectLit(opener[2], opener[3], tok[4], tok[5], tuple(items))
 
     def _resource_body_item(self) -> ObjectProperty | Spread | Resource:
         decorators = self._decorators()
@@ -1727,7 +1857,23 @@ _FRAMES_PER_LEVEL = 7
 
 
 def parse(text: str, path: str) -> BicepFile:
-    """Parse Bicep source; `path` ending in `.bicepparam` selects the parameters-file grammar."""
+    """Parse Bicep source; `path` ending in `.bicepparam` selects the parameters-file grammar.
+
+    The cyclic garbage collector is paused meanwhile. A parse allocates a tuple per token and
+    an object per node, which sets off collections whose cost grows with everything else the
+    process holds (every tree parsed so far, in a lint run: half again the parse time), and
+    they could find nothing: a token list and a tree hold no reference cycles."""
+    collecting = gc.isenabled()
+    if collecting:
+        gc.disable()
+    try:
+        return _parse(text, path)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _parse(text: str, path: str) -> BicepFile:
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
