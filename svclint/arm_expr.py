@@ -161,19 +161,22 @@ class _Parser:
                 raise ArmExpressionError(what, base + match.start(kind))
             self.tokens.append((kind, match.group(kind), base + match.start(kind)))
         self.tokens.append((_END, "", base + len(text)))
+        self.last = len(self.tokens) - 1
         self.index = 0
         self.depth = 0
 
     def peek(self, offset: int = 0) -> tuple[int, str, int]:
-        return self.tokens[min(self.index + offset, len(self.tokens) - 1)]
+        index = self.index + offset
+        return self.tokens[index if index < self.last else self.last]
 
     def next(self) -> tuple[int, str, int]:
-        token = self.peek()
-        self.index += 1
-        return token
+        index = self.index
+        self.index = index + 1
+        return self.tokens[index if index < self.last else self.last]
 
     def at(self, punct: str) -> bool:
-        kind, text, _ = self.peek()
+        index = self.index
+        kind, text, _ = self.tokens[index if index < self.last else self.last]
         return kind == _PUNCT and text == punct
 
     def expect(self, punct: str, context: str) -> None:
@@ -261,6 +264,10 @@ class EvalContext:
     `copy_index` maps a copy loop's name (None for the innermost loop) to its index. `refs`
     and `errors` collect, in order, the references met (once per evaluation) and the
     expressions that failed to parse.
+
+    A context's dictionaries must not change once evaluation has begun: lookups and whole
+    expression strings are memoised in it (nested templates repeat the same expressions many
+    times, and one evaluated in the same context always gives the same value and refs).
     """
 
     parameters: dict[str, Any] = field(default_factory=dict)
@@ -273,6 +280,10 @@ class EvalContext:
     errors: list[ArmExpressionError] = field(default_factory=list)
     _cache: dict[tuple[str, str], tuple[Any, list[Ref]]] = field(default_factory=dict, init=False, repr=False)
     _resolving: list[tuple[str, str]] = field(default_factory=list, init=False, repr=False)
+    _settled: dict[tuple[str, str], tuple[Any, list[Ref]]] = field(default_factory=dict, init=False, repr=False)
+    """Lookups that need no evaluation, by name as written: given parameters, undefined names."""
+    _texts: dict[str, tuple[Any, tuple[Ref, ...]]] = field(default_factory=dict, init=False, repr=False)
+    """Expression strings evaluated outside any copy loop: their value and refs."""
 
     @classmethod
     def from_template(cls, template: dict[str, Any], values: dict[str, Any] | None = None) -> EvalContext:
@@ -306,9 +317,13 @@ class EvalContext:
 
     def lookup(self, kind: str, name: str) -> tuple[Any, list[Ref]]:
         """A parameter's or variable's value and the refs it uses (`kind` names the function)."""
+        settled = self._settled.get((kind, name))
+        if settled is not None:
+            return settled
         if kind == "parameters":
             found, value = ci_get(self.parameters, name)
             if found:
+                self._settled[kind, name] = value, []
                 return value, []
             raws = self.parameter_defaults
         else:
@@ -322,7 +337,11 @@ class EvalContext:
         if not found and kind == "variables":
             found, raw = _copy_variable(raws, name)
         if not found:
-            return Unknown(f"{kind[:-1]} '{name}' is not defined"), []
+            # Case-insensitive misses scan every name: a nested template's expressions are also
+            # evaluated in the outer template, where most of their names are not defined.
+            missing: tuple[Any, list[Ref]] = Unknown(f"{kind[:-1]} '{name}' is not defined"), []
+            self._settled[kind, name] = missing
+            return missing
         self._resolving.append(key)
         try:
             evaluation = _Evaluation(self, {})  # no copy loop is visible to variables
@@ -383,15 +402,48 @@ def evaluate_node(node: Node, ctx: EvalContext) -> Node:
     `text` (the expression as written); a container result becomes Nodes at that Location.
     """
     value = node.value
+    if isinstance(value, str):
+        if value[:1] != "[":  # most strings: neither an expression nor escaped
+            return Node(value, node.loc)
+        if not is_expression(value):
+            return Node(_literal_text(value), node.loc)
+        result, refs = _evaluate_text(value, ctx)
+        return Node(_to_node_value(result, node.loc), node.loc, refs, value)
     if isinstance(value, dict):
-        return Node({k: _keyed(k, evaluate_node(v, ctx), ctx) for k, v in value.items()}, node.loc)
+        entries: dict[str, Node] = {}
+        for key, child in value.items():
+            evaluated = evaluate_node(child, ctx)
+            entries[key] = _keyed(key, evaluated, ctx) if key[:1] == "[" and is_expression(key) else evaluated
+        return Node(entries, node.loc)
     if isinstance(value, list):
         return Node([evaluate_node(v, ctx) for v in value], node.loc)
-    if not isinstance(value, str) or not is_expression(value):
-        return Node(_literal_text(value) if isinstance(value, str) else value, node.loc)
+    return Node(value, node.loc)
+
+
+def _evaluate_text(text: str, ctx: EvalContext) -> tuple[Any, tuple[Ref, ...]]:
+    """An expression string's value and refs (also appended to `ctx.refs`).
+
+    Outside a copy loop the result is memoised in the context: evaluating the same string
+    again would read the same cached parameters and variables and give the same value. An
+    evaluation that met a syntax error or nested too deep is not remembered, so that it runs,
+    and records its error, each time as before.
+    """
+    memo = None if ctx.copy_index else ctx._texts
+    if memo is not None:
+        known = memo.get(text)
+        if known is not None:
+            ctx.refs.extend(known[1])
+            return known
+    errors = len(ctx.errors)
     evaluation = _Evaluation(ctx, ctx.copy_index)
-    result = _guarded(lambda: evaluation.raw(value, note=True))
-    return Node(_to_node_value(result, node.loc), node.loc, evaluation.finish(), value)
+    try:
+        result = evaluation.expression(text)
+    except RecursionError:
+        result = _TOO_DEEP
+    evaluated = result, evaluation.finish()
+    if memo is not None and result is not _TOO_DEEP and len(ctx.errors) == errors:
+        memo[text] = evaluated
+    return evaluated
 
 
 def _keyed(key: str, child: Node, ctx: EvalContext) -> Node:
@@ -400,13 +452,14 @@ def _keyed(key: str, child: Node, ctx: EvalContext) -> Node:
     the key's ID names."""
     if not is_expression(key):
         return child
-    evaluation = _Evaluation(ctx, ctx.copy_index)
-    result = _guarded(lambda: evaluation.raw(key, note=True))
-    refs = evaluation.finish()
+    result, refs = _evaluate_text(key, ctx)
     if not refs and isinstance(result, str) and "/providers/" in result:
         refs = (Ref(result, "id"),)
     child.refs = tuple(dict.fromkeys((*child.refs, *refs)))
     return child
+
+
+_TOO_DEEP = Unknown("expression nested too deep to evaluate")
 
 
 def _guarded(run: Callable[[], Any]) -> Any:
@@ -414,7 +467,7 @@ def _guarded(run: Callable[[], Any]) -> Any:
     try:
         return run()
     except RecursionError:
-        return Unknown("expression nested too deep to evaluate")
+        return _TOO_DEEP
 
 
 def _to_node_value(value: Any, loc: Location) -> Any:
@@ -476,6 +529,11 @@ class _Evaluation:
 
     def note(self, value: Any) -> None:
         """Record the refs of deploy-time values found anywhere in `value`."""
+        if isinstance(value, RefUnknown):
+            self.refs.append(value.ref)
+            return
+        if not isinstance(value, (dict, list)):
+            return  # most values are plain strings: nothing to walk
         pending = [value]
         while pending:
             item = pending.pop()
@@ -504,14 +562,24 @@ class _Evaluation:
             return value
         if not is_expression(value):
             return _literal_text(value)
+        if note:
+            return self.expression(value)
         try:
             expr = parse_expression(value)
         except ArmExpressionError as exc:
             self.ctx.errors.append(exc)
             return Unknown(f"invalid expression: {exc}")
+        return self.value(expr)
+
+    def expression(self, text: str) -> Any:
+        """Evaluate an expression string, recording the refs of deploy-time values in its result."""
+        try:
+            expr = parse_expression(text)
+        except ArmExpressionError as exc:
+            self.ctx.errors.append(exc)
+            return Unknown(f"invalid expression: {exc}")
         result = self.value(expr)
-        if note:
-            self.note(result)
+        self.note(result)
         return result
 
     def value(self, expr: Expr) -> Any:
@@ -519,28 +587,28 @@ class _Evaluation:
             return expr.value
         if isinstance(expr, Access):
             return _access(self.value(expr.target), self.consume(expr.key))
-        name = expr.name.lower()
-        special = _SPECIAL.get(name)
-        if special is not None:
-            return special(self, expr.args)
-        if name in _SCOPES:
-            for arg in expr.args:
-                self.consume(arg)
-            return RefUnknown(f"{expr.name}() is known only at deploy time", ref=Ref(_SCOPES[name]))
-        if name.startswith("list"):
-            return self.resource_ref(expr, f"{expr.name}()")
-        if "." in name:
-            return self.user_function(expr)
+        return _route_of(expr.name)(self, expr)
+
+    def scope_call(self, expr: Call) -> Any:
+        for arg in expr.args:
+            self.consume(arg)
+        return RefUnknown(f"{expr.name}() is known only at deploy time", ref=Ref(_SCOPES[expr.name.lower()]))
+
+    def list_call(self, expr: Call) -> Any:
+        return self.resource_ref(expr.name, expr.args, f"{expr.name}()")
+
+    def library_call(self, expr: Call) -> Any:
         return arm_functions.call(expr.name, [self.consume(a) for a in expr.args])
 
-    def resource_ref(self, expr: Call, attribute: str) -> Any:
-        if not expr.args:
-            return Unknown(f"{expr.name}() needs a resource")
-        target = self.consume(expr.args[0])
-        for arg in expr.args[1:]:
+    def resource_ref(self, name: str, args: tuple[Expr, ...], attribute: str) -> Any:
+        """A deploy-time read of the resource `args[0]` names (`reference`, `list*`)."""
+        if not args:
+            return Unknown(f"{name}() needs a resource")
+        target = self.consume(args[0])
+        for arg in args[1:]:
             self.consume(arg)
-        address = target if isinstance(target, str) else str(expr.args[0])
-        return RefUnknown(f"{expr.name}() is known only at deploy time", ref=Ref(address, attribute))
+        address = target if isinstance(target, str) else str(args[0])
+        return RefUnknown(f"{name}() is known only at deploy time", ref=Ref(address, attribute))
 
     def variable_copy(self, copy: _VariableCopy) -> Any:
         count = self.raw(copy.count, note=False)
@@ -583,6 +651,34 @@ class _Evaluation:
             self.lambdas.pop()
 
 
+Route = Callable[[_Evaluation, Call], Any]
+_ROUTES: dict[str, Route] = {}
+"""How a call is evaluated, by function name as written: decided once per spelling."""
+
+
+def _route_of(name: str) -> Route:
+    route = _ROUTES.get(name)
+    if route is None:
+        route = _ROUTES[name] = _route(name)
+    return route
+
+
+def _route(name: str) -> Route:
+    """Evaluator-level functions first, then scope functions, `list*`, user functions
+    (`namespace.name`) and the function library."""
+    lowered = name.lower()
+    special = _SPECIAL.get(lowered)
+    if special is not None:
+        return lambda ev, expr: special(ev, expr.args)
+    if lowered in _SCOPES:
+        return _Evaluation.scope_call
+    if lowered.startswith("list"):
+        return _Evaluation.list_call
+    if "." in lowered:
+        return _Evaluation.user_function
+    return _Evaluation.library_call
+
+
 def _access(target: Any, key: Any) -> Any:
     """`target.key` / `target[key]`; on a deploy-time value it extends the ref's path."""
     if isinstance(key, Unknown):
@@ -618,14 +714,19 @@ def _named_value(kind: str) -> Special:
         name = _name_argument(ev, args, kind)
         if isinstance(name, Unknown):
             return name
-        if kind == "parameters" and ev.arguments is not None:
-            found, value = ci_get(ev.arguments, name)
-            return value if found else Unknown(f"parameter '{name}' is not defined")
-        value, refs = ev.ctx.lookup(kind, name)
-        ev.refs.extend(refs)
-        return value
+        return _read(ev, kind, name)
 
     return lookup
+
+
+def _read(ev: _Evaluation, kind: str, name: str) -> Any:
+    """`parameters(name)` (a user function's own argument inside one) or `variables(name)`."""
+    if kind == "parameters" and ev.arguments is not None:
+        found, value = ci_get(ev.arguments, name)
+        return value if found else Unknown(f"parameter '{name}' is not defined")
+    value, refs = ev.ctx.lookup(kind, name)
+    ev.refs.extend(refs)
+    return value
 
 
 _SPECIAL["parameters"] = _named_value("parameters")
@@ -663,7 +764,7 @@ def _copy_index(ev: _Evaluation, args: tuple[Expr, ...]) -> Any:
 @_special("reference")
 def _reference(ev: _Evaluation, args: tuple[Expr, ...]) -> Any:
     full = len(args) >= 3 and str(ev.value(args[2])).lower() == "full"
-    return ev.resource_ref(Call("reference", args), "" if full else "properties")
+    return ev.resource_ref("reference", args, "" if full else "properties")
 
 
 @_special("if")

@@ -36,7 +36,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import quote, unquote, urljoin
 
-from svclint.model import PLACEHOLDER, Ref, Unknown
+from svclint.model import PLACEHOLDER, Ref, Unknown, slot_setters
 
 SUBSCRIPTION_PLACEHOLDER = "{subscriptionId}"
 RESOURCE_GROUP_PLACEHOLDER = "{resourceGroupName}"
@@ -48,6 +48,14 @@ class RefUnknown(Unknown):
     """A deploy-time value read from a resource or scope: `ref` says which, and which property."""
 
     ref: Ref = field(kw_only=True)
+
+    def __init__(self, reason: str, partial: str | None = None, *, ref: Ref) -> None:
+        _set_reason(self, reason)  # as `svclint.model.Location.__init__`
+        _set_partial(self, partial)
+        _set_ref(self, ref)
+
+
+(_set_reason, _set_partial), (_set_ref,) = slot_setters(Unknown, "reason", "partial"), slot_setters(RefUnknown, "ref")
 
 
 class FunctionError(Exception):
@@ -95,8 +103,10 @@ def _function(*names: str, lenient: bool = False, partial: bool = False) -> Call
 
     def register(function: Function) -> Function:
         def strict(*args: Any) -> Any:
-            unknown = next((a for a in args if isinstance(a, Unknown)), None)
-            if unknown is None:
+            for unknown in args:
+                if isinstance(unknown, Unknown):
+                    break
+            else:
                 return function(*args)
             if not partial:
                 return Unknown(unknown.reason)

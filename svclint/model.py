@@ -26,6 +26,28 @@ class Location:
     end_line: int
     end_column: int
 
+    def __init__(self, path: str, line: int, column: int, end_line: int, end_column: int) -> None:
+        # What the generated __init__ does, faster (see `slot_setters`): a Location is made
+        # for nearly every value svclint reads or evaluates.
+        _set_path(self, path)
+        _set_line(self, line)
+        _set_column(self, column)
+        _set_end_line(self, end_line)
+        _set_end_column(self, end_column)
+
+
+def slot_setters(cls: type, *names: str) -> tuple[Any, ...]:
+    """Setters of a frozen dataclass's slots, for a hand-written `__init__`: the generated one
+    calls `object.__setattr__` per field (a frozen class refuses plain assignment), which makes
+    a frozen instance several times dearer to create than a mutable one. Once created, the
+    instance is as frozen as ever."""
+    return tuple(vars(cls)[name].__set__ for name in names)
+
+
+_set_path, _set_line, _set_column, _set_end_line, _set_end_column = slot_setters(
+    Location, "path", "line", "column", "end_line", "end_column"
+)
+
 
 PLACEHOLDER = "\ufffc"
 
@@ -41,8 +63,15 @@ class Unknown:
     reason: str
     partial: str | None = None
 
+    def __init__(self, reason: str, partial: str | None = None) -> None:
+        _set_reason(self, reason)  # as Location.__init__
+        _set_partial(self, partial)
+
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r})"
+
+
+_set_reason, _set_partial = slot_setters(Unknown, "reason", "partial")
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -58,6 +87,13 @@ class Ref:
 
     address: str
     attribute: str = ""
+
+    def __init__(self, address: str, attribute: str = "") -> None:
+        _set_address(self, address)  # as Location.__init__
+        _set_attribute(self, attribute)
+
+
+_set_address, _set_attribute = slot_setters(Ref, "address", "attribute")
 
 
 @dataclass(slots=True)
@@ -88,6 +124,8 @@ class Node:
 
     def all_refs(self) -> tuple[Ref, ...]:
         """References made anywhere in this value, nested ones included."""
+        if not isinstance(self.value, (dict, list)):  # most values: no list to build
+            return self.refs if len(self.refs) < 2 else tuple(dict.fromkeys(self.refs))
         found: list[Ref] = list(self.refs)
         if isinstance(self.value, dict):
             for child in self.value.values():

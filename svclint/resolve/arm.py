@@ -11,6 +11,7 @@ where a role assignment applies.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -76,18 +77,28 @@ def build_template(root: Node, values: dict[str, Any], module_dir: str) -> list[
     return list(_resources(template))
 
 
+_CONTEXT_SECTIONS = ("parameters", "variables", "functions")
+
+
 def _context(root: Node, values: dict[str, Any]) -> EvalContext:
-    plain = root.plain()
-    return EvalContext.from_template(plain if isinstance(plain, dict) else {}, values)
+    """The evaluation context of a template: only the sections it reads are made plain data,
+    not the resources (a nested deployment's template can be megabytes)."""
+    sections = root.value if isinstance(root.value, dict) else {}
+    plain = {key: sections[key].plain() for key in _CONTEXT_SECTIONS if key in sections}
+    return EvalContext.from_template(plain, values)
 
 
 def _get(node: Node, key: str) -> Node | None:
-    if not isinstance(node.value, dict):
+    """`node[key]`, else the first entry whose key matches it without case, as ARM matches
+    property names."""
+    entries = node.value
+    if not isinstance(entries, dict):
         return None
-    found = node.value.get(key)
+    found: Node | None = entries.get(key)
     if found is None:
         folded = key.casefold()
-        found = next((v for k, v in node.value.items() if k.casefold() == folded), None)
+        if folded in map(str.casefold, entries):  # most lookups miss (`condition`, `copy`): a C loop
+            found = next(v for k, v in entries.items() if k.casefold() == folded)
     return found
 
 
@@ -221,8 +232,15 @@ def _add_scope(body: Node, deployment_scope: str, header: Location) -> None:
         if isinstance(written.value, str) and not written.refs:
             written.refs = (Ref(written.value, "id"),)
         return
-    ref = Ref(deployment_scope, "id")
-    body.value["scope"] = Node(Unknown(f"the deployment scope ({deployment_scope[1:]})"), header, (ref,))
+    value, refs = implicit_scope(deployment_scope)
+    body.value["scope"] = Node(value, header, refs)
+
+
+@functools.cache
+def implicit_scope(deployment_scope: str) -> tuple[Unknown, tuple[Ref, ...]]:
+    """Value and refs of the `scope` a resource gets when none is written, made once per scope
+    (both are immutable, so every resource can share them)."""
+    return Unknown(f"the deployment scope ({deployment_scope[1:]})"), (Ref(deployment_scope, "id"),)
 
 
 def _add_parent(body: Node, type_name: str, parent: Resource | None, header: Location) -> None:

@@ -12,7 +12,7 @@ to be false drop a resource; local modules are followed with their parameters bo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from svclint.durations import format_timestamp
 from svclint.model import PLACEHOLDER, Comment, Location, Node, Ref, Resource, Unknown, mark_standalone
 from svclint.parsers import bicep_syntax as syn
 from svclint.resolve.arm import _add_parent as _parent_from_name
-from svclint.resolve.arm import resource_id
+from svclint.resolve.arm import implicit_scope, resource_id
 
 _SCOPES = {"subscription": "@subscription", "managementgroup": "@managementGroup", "tenant": "@tenant"}
 _SCOPE_FUNCTIONS = {
@@ -54,9 +54,32 @@ class Module:
     cache: dict[str, Node] = field(default_factory=dict)
     resolving: set[str] = field(default_factory=set)
     bound: dict[str, Node] = field(default_factory=dict)
+    modules: dict[tuple[str, str], tuple[syn.BicepFile, str] | None] = field(default_factory=dict)
+    """Module files loaded by this template and the modules it calls, by (caller, path)."""
 
     def loc(self, node: syn.Node) -> Location:
         return Location(self.shown, node.line, node.column, node.end_line, node.end_column)
+
+    def first_line(self, node: syn.Node, width: int) -> Location:
+        """The location of the first `width` columns of `node`'s first line."""
+        return Location(self.shown, node.line, node.column, node.line, node.column + width)
+
+    def binding(self, bound: dict[str, Node]) -> Module:
+        """This module with loop variables bound; it shares every cache (as it always has)."""
+        return Module(
+            self.file,
+            self.shown,
+            self.module_dir,
+            self.now,
+            self.values,
+            self.load,
+            self.depth,
+            self.symbols,
+            self.cache,
+            self.resolving,
+            {**self.bound, **bound},
+            self.modules,
+        )
 
 
 def comments(file: syn.BicepFile, shown: str, text: str) -> list[Comment]:
@@ -116,7 +139,7 @@ def _output(module: Module, statement: syn.Output) -> Resource:
 def _target_scope(module: Module) -> str:
     for statement in module.file.statements:
         if isinstance(statement, syn.TargetScope):
-            value = evaluate(statement.value, module).value
+            value = _value(statement.value, module).value
             if isinstance(value, str):
                 return _SCOPES.get(value.casefold(), "@resourceGroup")
     return "@resourceGroup"
@@ -134,11 +157,11 @@ def _bodies(module: Module, value: syn.Expr) -> Iterator[tuple[syn.ObjectLit, in
     if isinstance(value, syn.ObjectLit):
         yield value, 1, module
     elif isinstance(value, syn.IfExpr):
-        condition = evaluate(value.condition, module).value
+        condition = _value(value.condition, module).value
         if condition is not False:
             yield value.body, 1, module
     elif isinstance(value, syn.ForExpr):
-        collection = evaluate(value.iterable, module)
+        collection = _value(value.iterable, module)
         items = collection.value if isinstance(collection.value, list) else None
         if items == []:
             return
@@ -148,7 +171,7 @@ def _bodies(module: Module, value: syn.Expr) -> Iterator[tuple[syn.ObjectLit, in
         bound = {value.item: item}
         if value.index:
             bound[value.index] = Node(0, loc) if items is not None and len(items) == 1 else unknown
-        inner = replace(module, bound={**module.bound, **bound}, cache=module.cache)
+        inner = module.binding(bound)
         for body, _, state in _bodies(inner, value.body):
             yield body, (len(items) if items is not None else None), state
 
@@ -164,8 +187,7 @@ def _resources(module: Module, statement: syn.Resource, parent: Resource | None,
             type_name = f"{parent_resource.type}/{type_name}"
         if parent_resource is not None:
             name = f"{parent_resource.meta.get('name', '')}/{name}"
-        header = module.loc(statement)
-        header = Location(header.path, header.line, header.column, header.line, header.column + len("resource"))
+        header = module.first_line(statement, len("resource"))
         if parent is not None and isinstance(body.value, dict) and "parent" not in body.value:
             # A nested child refers to its parent, as `parent: x` does (and ARM's nested resources).
             body.value["parent"] = Node(Unknown("the parent resource's id"), header, (Ref(parent.address, "id"),))
@@ -229,8 +251,8 @@ def _name(body: Node) -> str:
 
 def _add_scope(body: Node, deployment_scope: str, header: Location) -> None:
     if isinstance(body.value, dict) and "scope" not in body.value:
-        ref = Ref(deployment_scope, "id")
-        body.value["scope"] = Node(Unknown(f"the deployment scope ({deployment_scope[1:]})"), header, (ref,))
+        value, refs = implicit_scope(deployment_scope)
+        body.value["scope"] = Node(value, header, refs)
 
 
 def _module_call(module: Module, statement: syn.Module) -> Iterator[Resource]:
@@ -238,8 +260,10 @@ def _module_call(module: Module, statement: syn.Module) -> Iterator[Resource]:
     path = _string(statement.path_string)
     if module.load is None or module.depth >= _MAX_MODULE_DEPTH or not path.casefold().endswith(".bicep"):
         return  # registry (br:), template-spec (ts:) and ARM JSON modules are not followed
-    target = Path(module.shown).parent / path
-    loaded = module.load(target)
+    key = (module.shown, path)
+    if key not in module.modules:  # a module is often called many times
+        module.modules[key] = module.load(Path(module.shown).parent / path)
+    loaded = module.modules[key]
     if loaded is None:
         return
     file, shown = loaded
@@ -255,6 +279,7 @@ def _module_call(module: Module, statement: syn.Module) -> Iterator[Resource]:
             values,
             module.load,
             module.depth + 1,
+            modules=module.modules,
         )
         yield from build(inner)
 
@@ -275,16 +300,20 @@ def _object(literal: syn.ObjectLit, module: Module) -> Node:
     for item in literal.items:
         if isinstance(item, syn.ObjectProperty):
             # An interpolated key (`'${uami.id}': {}`) refers to what it names: its refs go on the value.
-            key_node = None if isinstance(item.key, str) else evaluate(item.key, module)
+            key_node = None if isinstance(item.key, str) else _value(item.key, module)
             key = item.key if key_node is None else key_node.value
-            value = evaluate(item.value, module)
-            refs = value.refs if key_node is None else tuple(dict.fromkeys((*value.refs, *key_node.all_refs())))
-            loc = module.loc(item)
-            if loc.end_line != loc.line:  # multi-line entries are reported on their first line
-                loc = Location(loc.path, loc.line, loc.column, loc.line, loc.column + len(str(key)))
-            out[str(key) if not isinstance(key, Unknown) else PLACEHOLDER] = Node(value.value, loc, refs, value.text)
+            # Multi-line entries are reported on their first line.
+            loc = module.loc(item) if item.end_line == item.line else module.first_line(item, len(str(key)))
+            handler = _AT_ANY_LOC.get(type(item.value)) if key_node is None else None
+            if handler is not None:
+                entry = handler(item.value, module, loc)  # made at the entry's location directly
+            else:
+                value = evaluate(item.value, module)
+                refs = value.refs if key_node is None else tuple(dict.fromkeys((*value.refs, *key_node.all_refs())))
+                entry = Node(value.value, loc, refs, value.text)
+            out[str(key) if not isinstance(key, Unknown) else PLACEHOLDER] = entry
         elif isinstance(item, syn.Spread):
-            spread = evaluate(item.expr, module)
+            spread = _value(item.expr, module)
             if isinstance(spread.value, dict):
                 out.update(spread.value)
     return Node(out, module.loc(literal))
@@ -297,6 +326,23 @@ def evaluate(expr: syn.Expr, module: Module) -> Node:
     if handler is None:
         return Node(Unknown(f"{type(expr).__name__} is not evaluated"), loc)
     return handler(expr, module, loc)
+
+
+_NOWHERE = Location("", 0, 0, 0, 0)
+
+
+def _value(expr: syn.Expr, module: Module) -> Node:
+    """The value of an expression whose own location the caller does not use (an operand, a
+    function argument, a variable's value): most expressions then need no Location made.
+
+    Only handlers that put `loc` on the Node they return, and nowhere inside it, are given a
+    placeholder; the others (calls, whose results carry it inside, and those that return an
+    operand's Node) are evaluated as usual.
+    """
+    handler = _AT_ANY_LOC.get(type(expr))
+    if handler is None:
+        return evaluate(expr, module)
+    return handler(expr, module, _NOWHERE)
 
 
 def _unknown(reason: str, loc: Location, *inputs: Node, partial: str | None = None) -> Node:
@@ -314,7 +360,7 @@ def _identifier(expr: syn.Identifier, module: Module, loc: Location) -> Node:
         return _param(statement, module, loc)
     if isinstance(statement, syn.Var):
         value = statement.value
-        return _cached(name, lambda: evaluate(value, module), module, loc)
+        return _cached(name, lambda: _value(value, module), module, loc)
     if isinstance(statement, (syn.Resource, syn.Module)):
         # A bare symbol stands for the resource's id wherever an id is expected (scope, parent).
         return Node(Unknown(f"{name} is a resource"), loc, (Ref(name, "id"),), name)
@@ -328,7 +374,7 @@ def _param(statement: syn.Param, module: Module, loc: Location) -> Node:
     expression = statement.default
     if expression is None:
         return Node(Unknown(f"parameter '{statement.name}' has no value"), loc, text=statement.name)
-    default = _cached(f"param:{statement.name}", lambda: evaluate(expression, module), module, loc)
+    default = _cached(f"param:{statement.name}", lambda: _value(expression, module), module, loc)
     return Node(default.value, loc, default.refs, statement.name)
 
 
@@ -356,7 +402,7 @@ def _string_lit(expr: syn.StringLit, module: Module, loc: Location) -> Node:
         if isinstance(part, str):
             pieces.append(part)
             continue
-        node = evaluate(part, module)
+        node = _value(part, module)
         inputs.append(node)
         pieces.append(arm_functions.to_text(node.value) if _known(node) else PLACEHOLDER)
     text = "".join(pieces)
@@ -400,7 +446,7 @@ def _access(expr: syn.PropertyAccess, module: Module, loc: Location) -> Node:
     if isinstance(root, syn.Call) and root.target is None and root.name.casefold() in _SCOPE_FUNCTIONS:
         ref = Ref(_SCOPE_FUNCTIONS[root.name.casefold()], ".".join(path))
         return Node(Unknown(f"{root.name}() is known at deployment"), loc, (ref,), root.name)
-    base = evaluate(expr.obj, module)
+    base = _value(expr.obj, module)
     return _member(base, expr.name, loc)
 
 
@@ -423,7 +469,7 @@ def _symbol_property(
     if path == ["name"] and isinstance(statement.value, syn.ObjectLit):
         literal = statement.value.get("name")
         if literal is not None:
-            value = evaluate(literal, module)
+            value = _value(literal, module)
             return Node(value.value, loc, (ref, *value.refs), f"{name}.name")
     return Node(Unknown(f"{name}.{'.'.join(path)} is known at deployment"), loc, (ref,), f"{name}.{'.'.join(path)}")
 
@@ -444,8 +490,8 @@ def _member(base: Node, key: Any, loc: Location) -> Node:
 
 
 def _index(expr: syn.IndexAccess, module: Module, loc: Location) -> Node:
-    base = evaluate(expr.obj, module)
-    index = evaluate(expr.index, module)
+    base = _value(expr.obj, module)
+    index = _value(expr.index, module)
     if isinstance(index.value, Unknown):
         return _unknown("index is unknown", loc, base, index)
     key = index.value
@@ -466,7 +512,7 @@ def _call(expr: syn.Call, module: Module, loc: Location) -> Node:
         return Node(format_timestamp(module.now), loc)
     if name == "getsecret":
         return Node(Unknown("a Key Vault secret reference"), loc, text="getSecret()")
-    args = [evaluate(a, module) for a in expr.args]
+    args = [_value(a, module) for a in expr.args]
     result = arm_functions.call(expr.name, [a.plain() for a in args])
     refs = tuple(dict.fromkeys(r for a in args for r in a.all_refs()))
     return _to_node(result, loc, refs)
@@ -481,7 +527,7 @@ def _to_node(value: Any, loc: Location, refs: tuple[Ref, ...]) -> Node:
 
 
 def _unary(expr: syn.Unary, module: Module, loc: Location) -> Node:
-    operand = evaluate(expr.operand, module)
+    operand = _value(expr.operand, module)
     value = operand.value
     if expr.op == "!" and isinstance(value, bool):
         return Node(not value, loc, operand.refs)
@@ -508,12 +554,13 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
 
 
 def _binary(expr: syn.Binary, module: Module, loc: Location) -> Node:
-    left = evaluate(expr.left, module)
-    if expr.op == "??":
+    if expr.op == "??":  # the result is an operand's own Node
+        left = evaluate(expr.left, module)
         return evaluate(expr.right, module) if left.value is None else left
+    left = _value(expr.left, module)
     if expr.op in ("&&", "||") and isinstance(left.value, bool) and left.value == (expr.op == "||"):
         return Node(left.value, loc, left.refs)  # short-circuit
-    right = evaluate(expr.right, module)
+    right = _value(expr.right, module)
     if expr.op in ("&&", "||"):
         if isinstance(right.value, bool) and isinstance(left.value, bool):
             return Node(right.value, loc, (*left.refs, *right.refs))
@@ -527,12 +574,10 @@ def _binary(expr: syn.Binary, module: Module, loc: Location) -> Node:
 
 
 def _ternary(expr: syn.Ternary, module: Module, loc: Location) -> Node:
-    condition = evaluate(expr.condition, module)
+    condition = _value(expr.condition, module)
     if isinstance(condition.value, bool):
         return evaluate(expr.if_true if condition.value else expr.if_false, module)
-    return _unknown(
-        "condition is unknown", loc, condition, evaluate(expr.if_true, module), evaluate(expr.if_false, module)
-    )
+    return _unknown("condition is unknown", loc, condition, _value(expr.if_true, module), _value(expr.if_false, module))
 
 
 def _inner(expr: syn.Parenthesized | syn.NonNull, module: Module, loc: Location) -> Node:
@@ -540,11 +585,12 @@ def _inner(expr: syn.Parenthesized | syn.NonNull, module: Module, loc: Location)
 
 
 def _for(expr: syn.ForExpr, module: Module, loc: Location) -> Node:
-    collection = evaluate(expr.iterable, module)
+    collection = _value(expr.iterable, module)
     return _unknown("loop results are not evaluated", loc, collection)
 
 
-_HANDLERS: dict[type, Callable[[Any, Module, Location], Node]] = {
+Handler = Callable[[Any, Module, Location], Node]
+_HANDLERS: dict[type, Handler] = {
     syn.Identifier: _identifier,
     syn.StringLit: _string_lit,
     syn.IntLit: _literal,
@@ -562,3 +608,21 @@ _HANDLERS: dict[type, Callable[[Any, Module, Location], Node]] = {
     syn.NonNull: _inner,
     syn.ForExpr: _for,
 }
+_AT_ANY_LOC: dict[type, Handler] = {
+    kind: _HANDLERS[kind]
+    for kind in (
+        syn.Identifier,
+        syn.StringLit,
+        syn.IntLit,
+        syn.BoolLit,
+        syn.NullLit,
+        syn.ArrayLit,
+        syn.PropertyAccess,
+        syn.IndexAccess,
+        syn.Unary,
+        syn.ForExpr,
+    )
+}
+"""Handlers that put their `loc` only on the Node they return (not on Nodes inside it, as a
+call's result does, nor returning an operand's own Node, as `??`, `?:` and `(...)` do): these
+can be given the location the caller will use, or none."""
