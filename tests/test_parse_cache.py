@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import sqlite3
 from pathlib import Path
@@ -95,3 +96,10 @@ def test_corrupt_or_unwritable_cache_is_only_slower(tmp_path: Path) -> None:
     blocked.write_text("")
     result = load_documents([path], ParseCache(blocked / "cache"))[path]
     assert [b.labels for b in result.body.blocks] == [("x_y", "a")]  # type: ignore[union-attr]
+
+
+def test_a_run_restores_the_callers_garbage_collector_settings(tmp_path: Path) -> None:
+    before = gc.get_threshold()
+    rules, tables = load_rules()
+    lint(Options([FIXTURES / "demo"], now=NOW), rules, tables, Settings(NOW))
+    assert gc.get_threshold() == before

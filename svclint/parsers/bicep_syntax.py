@@ -16,7 +16,6 @@ Statements start at their keyword (decorators carry their own spans). Invalid in
 
 from __future__ import annotations
 
-import gc
 import re
 import sys
 from collections.abc import Callable
@@ -1857,23 +1856,7 @@ _FRAMES_PER_LEVEL = 7
 
 
 def parse(text: str, path: str) -> BicepFile:
-    """Parse Bicep source; `path` ending in `.bicepparam` selects the parameters-file grammar.
-
-    The cyclic garbage collector is paused meanwhile. A parse allocates a tuple per token and
-    an object per node, which sets off collections whose cost grows with everything else the
-    process holds (every tree parsed so far, in a lint run: half again the parse time), and
-    they could find nothing: a token list and a tree hold no reference cycles."""
-    collecting = gc.isenabled()
-    if collecting:
-        gc.disable()
-    try:
-        return _parse(text, path)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _parse(text: str, path: str) -> BicepFile:
+    """Parse Bicep source; `path` ending in `.bicepparam` selects the parameters-file grammar."""
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:

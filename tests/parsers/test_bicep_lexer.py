@@ -5,7 +5,6 @@ pause of the garbage collector. Each must behave exactly as the plain code it re
 from __future__ import annotations
 
 import dataclasses
-import gc
 import inspect
 
 import pytest
@@ -206,18 +205,3 @@ def test_objects_mix_plain_properties_with_every_other_item() -> None:
 )
 def test_object_errors(text: str, expected: tuple[str, int, int]) -> None:
     assert error_of(text) == expected
-
-
-def test_parse_pauses_the_garbage_collector_and_restores_it() -> None:
-    assert gc.isenabled()
-    parse("var a = 1\n", "m.bicep")
-    assert gc.isenabled()
-    with pytest.raises(BicepSyntaxError):
-        parse("var a = \n", "m.bicep")
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        parse("var a = 1\n", "m.bicep")
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
