@@ -29,8 +29,9 @@ from svclint.source import DEFAULT_MAX_BYTES, display_path
 from svclint.timelimit import DEFAULT_PARSE_TIMEOUT, TIMED_OUT
 from svclint.units import TERRAFORM_KINDS, Inputs, Job, Unit, UnitResult, bicep_using, lint_unit
 
-PARALLEL_THRESHOLD = 48
-"""Units below which starting worker processes costs more than it saves."""
+PARALLEL_THRESHOLD = 160
+"""Files (to be linted afresh) below which starting worker processes costs more than it saves:
+measured on 2 cores, 100 Bicep templates ran as fast in one process as in two."""
 
 
 @dataclass
@@ -186,7 +187,7 @@ def _run(
     units: list[Unit], weights: list[int], job: Job, options: Options, cache: ParseCache, meter: Progress
 ) -> Iterator[UnitResult]:
     """Unit results in unit order, from worker processes when there are enough units."""
-    if options.jobs > 1 and len(units) >= PARALLEL_THRESHOLD:
+    if options.jobs > 1 and sum(weights) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor  # ~10 ms of imports a small run never needs
 
         chunk = max(1, min(32, len(units) // (options.jobs * 8)))
