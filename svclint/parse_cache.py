@@ -1,4 +1,4 @@
-"""Parsed documents cached on disk, so an unchanged file is never parsed twice.
+"""Parsed documents cached, so an unchanged Terraform file is never parsed twice.
 
 The key is the svclint version, the path shown in reports (locations carry it) and the file's
 bytes; a pre-commit run parses only what changed. Entries are pickles of lark-free syntax
@@ -21,6 +21,7 @@ from svclint import __version__
 from svclint.blob_store import BlobStore
 from svclint.documents import DOCUMENT_TYPES, Document, parse_document
 from svclint.model import Diagnostic
+from svclint.parsers.hcl_syntax import ConfigFile
 from svclint.source import DEFAULT_MAX_BYTES, decode, display_path, read_bytes
 
 Row = tuple[str, bytes]
@@ -70,8 +71,11 @@ class ParseCache:
         return document
 
     def add(self, key: str, document: Document) -> None:
+        """Remember a fresh document; Terraform files are also stored on disk. A Bicep or JSON
+        unit is one file (and the modules it calls), so its unit result is what a later run
+        reuses, and storing its tree too made a cold run a third slower for nothing."""
         self._remember(key, document)
-        if self.directory is not None:
+        if self.directory is not None and isinstance(document, ConfigFile):
             self.pending.append((key, pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)))
 
     def take_pending(self) -> list[Row]:

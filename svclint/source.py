@@ -17,8 +17,14 @@ DEFAULT_MAX_BYTES = 10 * MB
 
 def real_path(path: Path) -> Path:
     """`Path.resolve()` that survives symbolic link loops (before Python 3.13 it raises
-    RuntimeError on them): a loop resolves as far as it can, and reading it then fails."""
-    return Path(os.path.realpath(path))
+    RuntimeError on them): a loop resolves as far as it can, and reading it then fails.
+    Built on the memoised real path of the directory, so a file costs one `lstat`."""
+    cwd = str(Path.cwd())
+    if not path.is_absolute():
+        path = Path(cwd) / path
+    if path.parent == path:
+        return path
+    return _step(_resolved(path.parent, cwd), path.name)
 
 
 def display_path(path: Path) -> str:
@@ -44,10 +50,14 @@ def _resolved(directory: Path, cwd: str) -> Path:
         return _resolved(Path(cwd) / directory, cwd)
     if directory.parent == directory:
         return directory
-    base = _resolved(directory.parent, cwd)
-    if directory.name == "..":
+    return _step(_resolved(directory.parent, cwd), directory.name)
+
+
+def _step(base: Path, name: str) -> Path:
+    """One component further from a real path: only a symbolic link needs `realpath`."""
+    if name == "..":
         return base.parent
-    candidate = base / directory.name
+    candidate = base / name
     return Path(os.path.realpath(candidate)) if candidate.is_symlink() else candidate
 
 
