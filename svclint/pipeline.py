@@ -124,7 +124,6 @@ def _lint(options: Options, rules: list[Rule], tables: dict[str, Table], setting
     # they call (a module's findings depend on the parameters the caller passes); the rest of a
     # Terraform module directory was context.
     reported = merged.reported | {display_path(p) for p in options.var_files}
-    reported |= {display_path(item.path) for item in selected if item.kind not in ("json", "bicepparam")}
     findings = {(f.loc.path, f.loc.line, f.loc.column, f.rule_id, f.message): f for f in merged.findings}
     diagnostics = {(d.path, d.line, d.column, d.message): d for d in merged.diagnostics}
     return LintResult(
@@ -141,7 +140,10 @@ def _lint(options: Options, rules: list[Rule], tables: dict[str, Table], setting
 def _units(selected: list[SourceFile], planning: Inputs) -> list[Unit]:
     """Terraform module directories, Bicep templates (a `.bicepparam` file's template gets its
     values, even if the template was not named) and JSON documents, each once, in order."""
-    units = [Unit("terraform", d) for d in dict.fromkeys(i.path.parent for i in selected if i.kind in TERRAFORM_KINDS)]
+    directories: dict[Path, list[str]] = {}
+    for item in (i for i in selected if i.kind in TERRAFORM_KINDS):
+        directories.setdefault(item.path.parent, []).append(item.path.name)
+    units = [Unit("terraform", d, selected=tuple(names)) for d, names in directories.items()]
     templates: dict[Path, Path | None] = {i.path: None for i in selected if i.kind == "bicep"}
     for item in (i for i in selected if i.kind == "bicepparam"):
         target = bicep_using(item.path, planning)

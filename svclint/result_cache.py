@@ -67,7 +67,7 @@ def _rule_facts(rule: Any) -> dict[str, Any]:
 
 
 def unit_key(unit: Unit, run: str) -> str:
-    parts = (run, unit.kind, str(unit.path), str(unit.param_file or ""))
+    parts = (run, unit.kind, str(unit.path), str(unit.param_file or ""), *unit.selected)
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

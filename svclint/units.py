@@ -42,6 +42,9 @@ class Unit:
     path: Path
     param_file: Path | None = None
     """For a Bicep template: the `.bicepparam` file that supplies its parameter values."""
+    selected: tuple[str, ...] = ()
+    """For a module directory: the names of its files that were asked about (the others are
+    context, their findings not reported)."""
 
 
 @dataclass(frozen=True)
@@ -65,8 +68,8 @@ class UnitResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     comments: dict[str, list[Comment]] = field(default_factory=dict)
     reported: set[str] = field(default_factory=set)
-    """Paths besides the unit's own whose findings belong to the run: Bicep modules and
-    parameter files the unit read, `.tf` files a plan's findings point into."""
+    """The paths whose findings belong to the run: the files asked about, the Bicep modules
+    and parameter files the unit read, the `.tf` files a plan's findings point into."""
     linted: bool = False
     """A JSON document counts as a linted file only if it is a template or a plan."""
     resources: list[Resource] = field(default_factory=list)
@@ -83,6 +86,7 @@ def lint_unit(unit: Unit, job: Job, cache: ParseCache) -> UnitResult:
     result = UnitResult()
     if unit.kind == "terraform":
         resources = terraform_module(unit.path, job.var_files, job.now, inputs)
+        result.reported.update(display_path(unit.path / name) for name in unit.selected)
     elif unit.kind == "bicep":
         resources = bicep_template(unit.path, unit.param_file, job.now, inputs)
     else:

@@ -110,3 +110,11 @@ def test_a_corrupt_cache_is_only_slower(repo: Path, runs: Runs) -> None:
     database = repo / ".cache" / "svclint.sqlite3"
     database.write_bytes(b"not a database")
     assert runs().findings == first.findings
+
+
+def test_naming_one_file_reports_that_file_even_after_a_whole_directory_run(repo: Path, runs: Runs) -> None:
+    (repo / "tf" / "other.tf").write_text(SECRET.format(n=2))
+    runs()
+    options = Options([Path("tf/main.tf")], now=NOW, cache_dir=repo / ".cache")
+    result = lint(options, runs.rules, runs.tables, Settings(NOW))
+    assert {f.loc.path for f in result.findings} == {"tf/main.tf"}
