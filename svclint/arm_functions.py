@@ -13,8 +13,8 @@ passed in (the deploying subscription, resource group or management group) is wr
 placeholder `{subscriptionId}`, `{resourceGroupName}` or `{managementGroupName}`, so
 `subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '<guid>')` is
 `/subscriptions/{subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/<guid>`.
-Compare role definitions with `trailing_guid`, which also sees the GUID at the end of a
-partly unknown string such as `concat('/subscriptions/', subscription().subscriptionId,
+Rules compare role definitions with their `trailing_guid` transform, which also sees the GUID
+at the end of a partly unknown string such as `concat('/subscriptions/', subscription().subscriptionId,
 '/providers/Microsoft.Authorization/roleDefinitions/', '<guid>')`.
 
 Partly unknown strings: `concat`, `format` and the resource-ID functions given unknown
@@ -176,19 +176,6 @@ def _join_text(parts: Iterable[Any]) -> str | Unknown:
     if unknown is None:
         return "".join(texts)
     return Unknown(unknown.reason, "".join(texts))
-
-
-_GUID_TAIL = re.compile(r"(?:^|/)([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$")
-
-
-def trailing_guid(value: Any) -> str | None:
-    """The lower-case GUID a (possibly partly unknown) resource ID or bare GUID ends with."""
-    if isinstance(value, Unknown):
-        value = value.partial
-    if not isinstance(value, str):
-        return None
-    match = _GUID_TAIL.search(value)
-    return match.group(1).lower() if match else None
 
 
 # --- strings -------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import gc
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -111,7 +110,7 @@ def _lint(options: Options, rules: list[Rule], tables: dict[str, Table], setting
     merged.reported.update(planning.bicep_files)
     linted = sum(1 for item in selected if item.kind not in ("json", "bicepparam"))
     cache.close()
-    for result in _results(units, _weights(units, selected), job, options, cache):
+    for result in _results(units, job, options, cache):
         linted += result.linted
         merged.findings.extend(result.findings)
         merged.diagnostics.extend(result.diagnostics)
@@ -154,13 +153,7 @@ def _units(selected: list[SourceFile], planning: Inputs) -> list[Unit]:
     return units
 
 
-def _weights(units: list[Unit], selected: list[SourceFile]) -> list[int]:
-    """How many of the selected files each unit covers, so progress counts files."""
-    per_directory = Counter(i.path.parent for i in selected if i.kind in TERRAFORM_KINDS)
-    return [per_directory[u.path] if u.kind == "terraform" else 1 for u in units]
-
-
-def _results(units: list[Unit], weights: list[int], job: Job, options: Options, cache: ParseCache) -> list[UnitResult]:
+def _results(units: list[Unit], job: Job, options: Options, cache: ParseCache) -> list[UnitResult]:
     """Every unit's result, in unit order: from the result cache when nothing the unit read has
     changed, else computed (and cached, unless a parse ran out of time: that may not recur)."""
     stored = ResultCache(options.cache_dir)
@@ -168,11 +161,9 @@ def _results(units: list[Unit], weights: list[int], job: Job, options: Options, 
     keys = [unit_key(unit, run) for unit in units]
     found = stored.get_many(keys, functools.partial(content_key, max_bytes=options.max_bytes))
     todo = [i for i, key in enumerate(keys) if key not in found]
-    meter = Progress(sum(weights), enabled=options.progress)
-    meter.advance(sum(weights) - sum(weights[i] for i in todo))
-    fresh = dict(
-        zip(todo, _run([units[i] for i in todo], [weights[i] for i in todo], job, options, cache, meter), strict=True)
-    )
+    meter = Progress(sum(u.files for u in units), enabled=options.progress)
+    meter.advance(sum(unit.files for unit, key in zip(units, keys, strict=True) if key in found))
+    fresh = dict(zip(todo, _run([units[i] for i in todo], job, options, cache, meter), strict=True))
     meter.close()
     new_entries = []
     for i, result in fresh.items():
@@ -185,22 +176,20 @@ def _results(units: list[Unit], weights: list[int], job: Job, options: Options, 
     return [found[key] if key in found else fresh[i] for i, key in enumerate(keys)]
 
 
-def _run(
-    units: list[Unit], weights: list[int], job: Job, options: Options, cache: ParseCache, meter: Progress
-) -> Iterator[UnitResult]:
+def _run(units: list[Unit], job: Job, options: Options, cache: ParseCache, meter: Progress) -> Iterator[UnitResult]:
     """Unit results in unit order, from worker processes when there are enough units."""
-    if options.jobs > 1 and sum(weights) >= PARALLEL_THRESHOLD:
+    if options.jobs > 1 and sum(u.files for u in units) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor  # ~10 ms of imports a small run never needs
 
         chunk = max(1, min(32, len(units) // (options.jobs * 8)))
         with ProcessPoolExecutor(options.jobs, initializer=_start_worker, initargs=(job, options.cache_dir)) as pool:
             results: Iterator[UnitResult] = pool.map(_worker_lint, units, chunksize=chunk)
-            for result, weight in zip(results, weights, strict=True):
-                meter.advance(weight)
+            for result, unit in zip(results, units, strict=True):
+                meter.advance(unit.files)
                 yield result
     else:
-        for unit, weight in zip(units, weights, strict=True):
-            meter.advance(weight)
+        for unit in units:
+            meter.advance(unit.files)
             yield lint_unit(unit, job, cache)
 
 

@@ -46,6 +46,11 @@ class Unit:
     """For a module directory: the names of its files that were asked about (the others are
     context, their findings not reported)."""
 
+    @property
+    def files(self) -> int:
+        """How many of the files asked about the unit covers: what progress counts."""
+        return len(self.selected) if self.kind == "terraform" else 1
+
 
 @dataclass(frozen=True)
 class Job:
