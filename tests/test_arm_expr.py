@@ -19,8 +19,11 @@ from svclint.arm_expr import (
     is_expression,
     parse_expression,
 )
-from svclint.arm_functions import RefUnknown, call, trailing_guid
-from svclint.model import PLACEHOLDER, Ref, Unknown
+from svclint.arm_functions import RefUnknown, call
+from svclint.engine.conditions import Context
+from svclint.engine.conditions import evaluate as holds
+from svclint.engine.graph import Graph
+from svclint.model import PLACEHOLDER, Location, Node, Ref, Resource, Unknown
 from svclint.parsers.jsonc import loads
 
 OWNER = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
@@ -373,6 +376,7 @@ def test_resource_id_with_wrong_name_count_is_unknown() -> None:
     ],
 )
 def test_role_definition_guids_compare_by_trailing_guid(text: str) -> None:
+    """What the expressions give is what the rules' `trailing_guid` transform reads a role from."""
     ctx = EvalContext(
         variables={
             "roles": {
@@ -380,17 +384,12 @@ def test_role_definition_guids_compare_by_trailing_guid(text: str) -> None:
             }
         }
     )
-    assert trailing_guid(run(text, ctx)) == CONTRIBUTOR
-
-
-def test_trailing_guid_rejects_other_values() -> None:
-    assert trailing_guid(CONTRIBUTOR) == CONTRIBUTOR
-    assert trailing_guid(f"/x/{CONTRIBUTOR}") == CONTRIBUTOR
-    assert trailing_guid(f"/x/a{CONTRIBUTOR}") is None
-    assert trailing_guid("/x/Owner") is None
-    assert trailing_guid(run("[concat('/roleDefinitions/', parameters('role'))]")) is None
-    assert trailing_guid(Unknown("x")) is None
-    assert trailing_guid(None) is None
+    loc = Location("t.json", 1, 1, 1, 2)
+    body = Node({"roleDefinitionId": Node(run(text, ctx), loc)}, loc)
+    assignment = Resource("arm", "Microsoft.Authorization/roleAssignments", "ra", body, loc)
+    condition = {"path": "roleDefinitionId", "equals": CONTRIBUTOR, "transform": ["trailing_guid"]}
+    engine = Context(Graph([assignment]), {}, {}, datetime(2026, 6, 1, tzinfo=timezone.utc))
+    assert holds(condition, assignment, engine).truth is True
 
 
 # --- references -----------------------------------------------------------------------------
